@@ -1,0 +1,119 @@
+"""Users, their role in one institution (or one organisation), and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", _("Coordinator")
+    FACULTY = "faculty", _("Faculty")
+    STUDENT = "student", _("Student")
+    PARTNER = "partner", _("Partner")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+STAFF_ROLES = frozenset({Role.COORDINATOR, Role.FACULTY, Role.ADMINISTRATOR})
+OFFICE_ROLES = frozenset({Role.COORDINATOR, Role.ADMINISTRATOR})
+
+
+class User(AbstractUser):
+    """A login. Everyone but a partner works inside one institution; a partner for one organisation."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.FACULTY)
+    institution = models.ForeignKey(
+        "network.Institution",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("institution"),
+    )
+    organisation = models.ForeignKey(
+        "network.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("organisation"),
+    )
+    person = models.OneToOneField(
+        "network.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="user",
+        verbose_name=_("person record"),
+    )
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default="nl")
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_superuser=True)
+                | Q(role="partner", organisation__isnull=False)
+                | (~Q(role="partner") & Q(institution__isnull=False)),
+                name="user_scoped_to_institution_or_organisation",
+            )
+        ]
+
+    @property
+    def is_partner(self) -> bool:
+        return self.role == Role.PARTNER
+
+    @property
+    def is_institution_staff(self) -> bool:
+        return self.role in STAFF_ROLES and self.institution_id is not None
+
+    @property
+    def is_office(self) -> bool:
+        return self.role in OFFICE_ROLES and self.institution_id is not None
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API. Only a hash is stored; the key is shown once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=8, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
+        key = "brug_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, prefix=key[5:13], key_hash=cls.hash_key(key))
+        return token, key
+
+    @classmethod
+    def authenticate(cls, key: str) -> User | None:
+        token = (
+            cls.objects.select_related("user").filter(key_hash=cls.hash_key(key), user__is_active=True).first()
+        )
+        if token is None or (token.expires_at and token.expires_at < timezone.now()):
+            return None
+        cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return token.user

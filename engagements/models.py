@@ -1,0 +1,170 @@
+"""Courses and engagements: the concrete collaborations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from lib.models import PublicIdModel, VersionedModel
+from network.models import Campus, Institution, Organisation, Person, SofarRole
+from partnerships.models import Partnership
+
+
+class CourseQuerySet(models.QuerySet["Course"]):
+    def for_user(self, user: Any) -> CourseQuerySet:
+        from engagements.access import course_scope
+
+        return self.filter(course_scope(user))
+
+
+class Course(PublicIdModel, VersionedModel):
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="courses")
+    code = models.CharField(_("course code"), max_length=30, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    programme = models.CharField(_("programme"), max_length=200, blank=True)
+    academic_year = models.CharField(_("academic year"), max_length=9, help_text=_("For example 2026-2027."))
+    description = models.TextField(_("description"), blank=True)
+    teachers = models.ManyToManyField(Person, related_name="courses_taught", verbose_name=_("teachers"))
+    campus = models.ForeignKey(Campus, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("campus"))
+
+    history = HistoricalRecords(excluded_fields=["version"])
+    objects = CourseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "id"]
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+        indexes = [
+            models.Index(fields=["institution", "academic_year", "title"]),
+            models.Index(fields=["institution", "title"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.academic_year})"
+
+
+class EngagementQuerySet(models.QuerySet["Engagement"]):
+    def for_user(self, user: Any) -> EngagementQuerySet:
+        from engagements.access import engagement_scope
+
+        return self.filter(engagement_scope(user))
+
+
+class Engagement(PublicIdModel, VersionedModel):
+    """A concrete collaboration: a service-learning project, a bachelor project, research, an event..."""
+
+    class Kind(models.TextChoices):
+        SERVICE_LEARNING = "service_learning", _("Service-learning project")
+        BACHELOR_PROJECT = "bachelor_project", _("Bachelor project")
+        RESEARCH = "research", _("Research")
+        STAFF_TRAINING = "staff_training", _("Staff training")
+        VOLUNTEERING = "volunteering", _("Volunteering")
+        OPEN_BUILDING = "open_building", _("Opening a building")
+        EVENT = "event", _("Event")
+        OTHER = "other", _("Other")
+
+    class Level(models.TextChoices):
+        COURSE = "course", _("Course")
+        PROGRAMME = "programme", _("Programme")
+        FACULTY = "faculty", _("Faculty")
+        INSTITUTION = "institution", _("Institution")
+        CITY = "city", _("City")
+
+    class Direction(models.TextChoices):
+        TO_NEIGHBOURHOOD = "to_neighbourhood", _("Students go into the neighbourhood")
+        TO_CAMPUS = "to_campus", _("The neighbourhood comes to the campus")
+
+    class Front(models.TextChoices):
+        INFRASTRUCTURE = "infrastructure", _("Opening infrastructure")
+        EDUCATION = "education", _("Shaping education together")
+        NETWORK = "network", _("Network partner in the city")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        RUNNING = "running", _("Running")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="engagements")
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("type"), max_length=30, choices=Kind.choices, default=Kind.SERVICE_LEARNING)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.COURSE)
+    direction = models.CharField(
+        _("direction"), max_length=20, choices=Direction.choices, default=Direction.TO_NEIGHBOURHOOD
+    )
+    front = models.CharField(_("front"), max_length=20, choices=Front.choices, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    course = models.ForeignKey(
+        Course, on_delete=models.SET_NULL, null=True, blank=True, related_name="engagements", verbose_name=_("course")
+    )
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="engagements",
+        verbose_name=_("partnership"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="engagements",
+        verbose_name=_("community partner"),
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    hours = models.PositiveIntegerField(_("hours"), default=0)
+    description = models.TextField(_("description"), blank=True)
+    outcomes = models.TextField(_("outcomes"), blank=True)
+    participants = models.ManyToManyField(
+        Person, through="Participation", related_name="engagements", verbose_name=_("people")
+    )
+
+    history = HistoricalRecords(excluded_fields=["version"])
+    objects = EngagementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        verbose_name = _("engagement")
+        verbose_name_plural = _("engagements")
+        indexes = [
+            models.Index(fields=["institution", "-start_date"]),
+            models.Index(fields=["institution", "kind", "-start_date"]),
+            models.Index(fields=["institution", "status", "-start_date"]),
+            models.Index(fields=["organisation", "-start_date"]),
+            models.Index(fields=["course"]),
+            models.Index(fields=["partnership", "-start_date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="engagement_dates_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Participation(models.Model):
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="participations")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="participations")
+    role = models.CharField(_("SOFAR role"), max_length=1, choices=SofarRole.choices)
+    hours = models.PositiveIntegerField(_("hours"), default=0)
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.UniqueConstraint(fields=["engagement", "person"], name="participation_once_per_engagement")
+        ]
+        indexes = [models.Index(fields=["person", "engagement"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} in {self.engagement}"

@@ -1,0 +1,390 @@
+"""The partner network: institutions, campuses, organisations, people, relationships, interactions.
+
+SOFAR (Bringle, Clayton & Price 2009): students, organisations, faculty,
+administrators and residents; every pair of them is a relationship of its own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from lib.models import BilingualTerm, PublicIdModel, VersionedModel
+
+
+class SofarRole(models.TextChoices):
+    STUDENT = "S", _("Student")
+    ORGANISATION = "O", _("Organisation staff")
+    FACULTY = "F", _("Faculty")
+    ADMINISTRATOR = "A", _("Administrator")
+    RESIDENT = "R", _("Resident")
+
+
+SOFAR_ORDER = [r.value for r in SofarRole]
+
+
+class Institution(models.Model):
+    class Kind(models.TextChoices):
+        UNIVERSITY = "university", _("University")
+        UNIVERSITY_COLLEGE = "university_college", _("University college")
+
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=40)
+    slug = models.SlugField(unique=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.UNIVERSITY)
+    mission = models.TextField(_("mission statement"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    stale_after_months = models.PositiveSmallIntegerField(
+        _("flag relationships without contact after (months)"), default=6
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
+class Campus(models.Model):
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="campuses")
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField()
+    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    neighbourhood_radius_m = models.PositiveIntegerField(_("neighbourhood radius (metres)"), default=1000)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["institution", "slug"], name="campus_unique_slug")]
+        verbose_name = _("campus")
+        verbose_name_plural = _("campuses")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Theme(BilingualTerm):
+    class Meta(BilingualTerm.Meta):
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+
+class TargetGroup(BilingualTerm):
+    class Meta(BilingualTerm.Meta):
+        verbose_name = _("target group")
+        verbose_name_plural = _("target groups")
+
+
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def for_user(self, user: Any) -> OrganisationQuerySet:
+        from accounts.access import organisation_scope
+
+        return self.filter(organisation_scope(user))
+
+
+class Organisation(PublicIdModel, VersionedModel):
+    """A community partner in the shared directory of the region."""
+
+    class Kind(models.TextChoices):
+        NONPROFIT = "nonprofit", _("Non-profit organisation")
+        CITY_SERVICE = "city_service", _("City or public service")
+        SCHOOL = "school", _("School")
+        SPORTS_CLUB = "sports_club", _("Sports club")
+        YOUTH_WORK = "youth_work", _("Youth work")
+        NEIGHBOURHOOD = "neighbourhood", _("Neighbourhood team or initiative")
+        CARE = "care", _("Care and welfare")
+        CULTURE = "culture", _("Culture")
+        RESEARCH = "research", _("Research or government department")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.NONPROFIT)
+    mission = models.TextField(_("mission"), blank=True)
+    themes = models.ManyToManyField(Theme, blank=True, related_name="organisations", verbose_name=_("themes"))
+    target_groups = models.ManyToManyField(
+        TargetGroup, blank=True, related_name="organisations", verbose_name=_("target groups")
+    )
+    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    enterprise_number = models.CharField(_("enterprise number"), max_length=20, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    capacity_per_period = models.PositiveSmallIntegerField(
+        _("capacity per academic period"),
+        default=3,
+        help_text=_("How many requests, proposals and engagements it can take on per academic period."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        indexes = [
+            models.Index(fields=["name"]),
+            models.Index(fields=["postcode"]),
+            models.Index(fields=["kind", "name"]),
+            models.Index(fields=["city", "name"]),
+            models.Index(fields=["enterprise_number"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationNote(models.Model):
+    """An institution's internal note about a shared organisation: never shown to others."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="notes")
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="organisation_notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    text = models.TextField(_("note"), max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organisation", "institution", "-created_at"])]
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class PersonQuerySet(models.QuerySet["Person"]):
+    def for_user(self, user: Any) -> PersonQuerySet:
+        from accounts.access import person_scope
+
+        return self.filter(person_scope(user))
+
+
+class Person(PublicIdModel, VersionedModel):
+    """Anyone in the network. A login is optional: most residents and partner staff never have one.
+
+    Each person record belongs to the institution that keeps it; institutions
+    do not see each other's people.
+    """
+
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="people")
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        indexes = [
+            models.Index(fields=["institution", "last_name", "first_name"]),
+            models.Index(fields=["institution", "is_active"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def full_name(self) -> str:
+        return str(self)
+
+    @property
+    def roles(self) -> list[str]:
+        """SOFAR role codes of this person, in SOFAR order (uses prefetched affiliations)."""
+        present = {a.role for a in self.affiliations.all()}
+        return [r for r in SOFAR_ORDER if r in present]
+
+
+class Affiliation(models.Model):
+    """A person acting in one SOFAR role, for an institution or an organisation (or neither: residents)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="affiliations")
+    role = models.CharField(_("SOFAR role"), max_length=1, choices=SofarRole.choices)
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, null=True, blank=True, related_name="affiliations"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="affiliations"
+    )
+    title = models.CharField(_("position or programme"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("affiliation")
+        verbose_name_plural = _("affiliations")
+        indexes = [models.Index(fields=["role", "person"]), models.Index(fields=["organisation", "role"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role="O") | Q(organisation__isnull=False),
+                name="affiliation_staff_has_organisation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_role_display()})"
+
+
+class RelationshipQuerySet(models.QuerySet["Relationship"]):
+    def for_user(self, user: Any) -> RelationshipQuerySet:
+        from accounts.access import relationship_scope
+
+        return self.filter(relationship_scope(user))
+
+    def involving_organisation(self, organisation: Organisation) -> RelationshipQuerySet:
+        return self.filter(Q(a_organisation=organisation) | Q(b_organisation=organisation))
+
+    def involving_person(self, person: Person) -> RelationshipQuerySet:
+        return self.filter(Q(a_person=person) | Q(b_person=person))
+
+    def with_actors(self) -> RelationshipQuerySet:
+        return self.select_related("a_person", "a_organisation", "b_person", "b_organisation")
+
+
+class Relationship(PublicIdModel, VersionedModel):
+    """A tie between two actors (a person or an organisation), kept by one institution.
+
+    Each end acts in a SOFAR role, so a relationship belongs to one of the ten
+    role pairs. ``last_contact_on`` and ``orphaned`` are kept up to date by the
+    services that log interactions and change owners, so that dashboards can
+    filter on them with an index at region scale.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        ENDED = "ended", _("Ended")
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="relationships")
+    a_person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    a_organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    a_role = models.CharField(_("role of the first actor"), max_length=1, choices=SofarRole.choices)
+    b_person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    b_organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    b_role = models.CharField(_("role of the second actor"), max_length=1, choices=SofarRole.choices)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    owners = models.ManyToManyField(
+        Person, related_name="owned_relationships", blank=True, verbose_name=_("owners")
+    )
+    last_contact_on = models.DateField(_("last contact"), null=True, blank=True)
+    orphaned = models.BooleanField(_("without an active owner"), default=False)
+
+    history = HistoricalRecords(excluded_fields=["version"], m2m_fields=[owners])
+    objects = RelationshipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-last_contact_on", "id"]
+        verbose_name = _("relationship")
+        verbose_name_plural = _("relationships")
+        indexes = [
+            models.Index(fields=["institution", "status", "last_contact_on"]),
+            models.Index(fields=["institution", "orphaned", "status"]),
+            models.Index(fields=["a_organisation", "institution"]),
+            models.Index(fields=["b_organisation", "institution"]),
+            models.Index(fields=["a_person"]),
+            models.Index(fields=["b_person"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(a_person__isnull=True) ^ Q(a_organisation__isnull=True))
+                & (Q(b_person__isnull=True) ^ Q(b_organisation__isnull=True)),
+                name="relationship_each_end_one_actor",
+            ),
+        ]
+
+    @property
+    def a(self) -> Person | Organisation:
+        return self.a_person or self.a_organisation  # type: ignore[return-value]
+
+    @property
+    def b(self) -> Person | Organisation:
+        return self.b_person or self.b_organisation  # type: ignore[return-value]
+
+    @property
+    def role_pair(self) -> tuple[str, str]:
+        pair = sorted([self.a_role, self.b_role], key=SOFAR_ORDER.index)
+        return pair[0], pair[1]
+
+    def other_end(self, actor: Person | Organisation) -> Person | Organisation:
+        return self.b if actor == self.a else self.a
+
+    def __str__(self) -> str:
+        return f"{self.a} ↔ {self.b}"
+
+
+class InteractionQuerySet(models.QuerySet["Interaction"]):
+    def for_user(self, user: Any) -> InteractionQuerySet:
+        from accounts.access import relationship_scope
+
+        return self.filter(relationship_scope(user, prefix="relationship__"))
+
+
+class Interaction(PublicIdModel):
+    """A dated contact moment within a relationship."""
+
+    class Channel(models.TextChoices):
+        MEETING = "meeting", _("Meeting")
+        VISIT = "visit", _("Site visit")
+        PHONE = "phone", _("Phone call")
+        VIDEO = "video", _("Video call")
+        EMAIL = "email", _("E-mail")
+        EVENT = "event", _("Event or network meeting")
+        OTHER = "other", _("Other")
+
+    class Mode(models.TextChoices):
+        DIRECT = "direct", _("Direct")
+        INTERMEDIARY = "intermediary", _("Via an intermediary")
+
+    class Initiator(models.TextChoices):
+        A = "a", _("First actor")
+        B = "b", _("Second actor")
+        BOTH = "both", _("Both together")
+
+    relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="interactions")
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="+")
+    occurred_on = models.DateField(_("date"))
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.MEETING)
+    mode = models.CharField(_("direct or indirect"), max_length=20, choices=Mode.choices, default=Mode.DIRECT)
+    intermediary = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("intermediary")
+    )
+    initiated_by = models.CharField(_("initiated by"), max_length=4, choices=Initiator.choices, default=Initiator.A)
+    summary = models.CharField(_("summary"), max_length=1000)
+    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = InteractionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+        verbose_name = _("contact moment")
+        verbose_name_plural = _("contact moments")
+        indexes = [
+            models.Index(fields=["relationship", "-occurred_on", "-id"]),
+            models.Index(fields=["institution", "-occurred_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_on}: {self.summary[:60]}"

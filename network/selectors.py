@@ -1,0 +1,115 @@
+"""Read-side questions about the network: missing voices, stale and orphaned relationships."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from network.models import SOFAR_ORDER, Institution, Relationship, SofarRole
+
+ROLE_PAIRS: list[tuple[str, str]] = list(combinations(SOFAR_ORDER, 2))
+
+
+@dataclass
+class SofarCoverage:
+    """Which SOFAR roles take part, and which of the ten role pairs have a relationship."""
+
+    role_counts: dict[str, int]
+    pair_counts: dict[tuple[str, str], int]
+    relationships: list[Relationship] = field(default_factory=list)
+
+    @property
+    def roles_present(self) -> list[str]:
+        return [r for r in SOFAR_ORDER if self.role_counts.get(r)]
+
+    @property
+    def roles_missing(self) -> list[str]:
+        return [r for r in SOFAR_ORDER if not self.role_counts.get(r)]
+
+    @property
+    def pairs_present(self) -> list[tuple[str, str]]:
+        return [p for p in ROLE_PAIRS if self.pair_counts.get(p)]
+
+    @property
+    def pairs_missing(self) -> list[tuple[str, str]]:
+        return [p for p in ROLE_PAIRS if not self.pair_counts.get(p)]
+
+    def rows(self) -> list[dict[str, object]]:
+        """The five roles, for a template: label, count, present."""
+        labels = dict(SofarRole.choices)
+        return [{"code": r, "label": labels[r], "count": self.role_counts.get(r, 0)} for r in SOFAR_ORDER]
+
+    def pair_rows(self) -> list[dict[str, object]]:
+        labels = dict(SofarRole.choices)
+        return [
+            {"pair": p, "labels": (labels[p[0]], labels[p[1]]), "count": self.pair_counts.get(p, 0)}
+            for p in ROLE_PAIRS
+        ]
+
+
+def sofar_coverage(
+    *,
+    institution_id: int,
+    person_roles: dict[int, set[str]],
+    organisation_ids: Iterable[int],
+) -> SofarCoverage:
+    """Coverage of a set of actors: the given people in their roles and organisations (role O).
+
+    Relationships count when both ends are among the actors. Two queries at
+    most, whatever the number of actors.
+    """
+    organisation_ids = set(organisation_ids)
+    role_counts: Counter[str] = Counter()
+    for roles in person_roles.values():
+        role_counts.update(roles)
+    if organisation_ids:
+        role_counts[SofarRole.ORGANISATION.value] += len(organisation_ids)
+    person_ids = set(person_roles)
+    pair_counts: Counter[tuple[str, str]] = Counter()
+    found: list[Relationship] = []
+    if person_ids or organisation_ids:
+        end_a = Q(a_person_id__in=person_ids) | Q(a_organisation_id__in=organisation_ids)
+        end_b = Q(b_person_id__in=person_ids) | Q(b_organisation_id__in=organisation_ids)
+        found = list(
+            Relationship.objects.filter(institution_id=institution_id, status=Relationship.Status.ACTIVE)
+            .filter(end_a & end_b)
+            .with_actors()
+        )
+        for rel in found:
+            if rel.a_role != rel.b_role:
+                pair_counts[rel.role_pair] += 1
+    return SofarCoverage(role_counts=dict(role_counts), pair_counts=dict(pair_counts), relationships=found)
+
+
+def stale_cutoff(institution: Institution, today: dt.date | None = None) -> dt.date:
+    today = today or timezone.localdate()
+    months = institution.stale_after_months
+    year, month = divmod(today.month - 1 - months, 12)
+    target_year, target_month = today.year + year, month + 1
+    day = min(today.day, 28)
+    return dt.date(target_year, target_month, day)
+
+
+def stale_relationships(institution: Institution) -> QuerySet[Relationship]:
+    """Active relationships without contact since the institution's threshold (or never)."""
+    cutoff = stale_cutoff(institution)
+    return (
+        Relationship.objects.filter(institution=institution, status=Relationship.Status.ACTIVE)
+        .filter(Q(last_contact_on__lt=cutoff) | Q(last_contact_on__isnull=True))
+        .with_actors()
+        .order_by("last_contact_on", "id")
+    )
+
+
+def orphaned_relationships(institution: Institution) -> QuerySet[Relationship]:
+    return (
+        Relationship.objects.filter(institution=institution, status=Relationship.Status.ACTIVE, orphaned=True)
+        .with_actors()
+        .order_by("-last_contact_on", "id")
+    )

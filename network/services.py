@@ -1,0 +1,311 @@
+"""Write operations on the partner network. Each is atomic and leaves an audit entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import record
+from lib.concurrency import save_versioned
+from lib.errors import DomainError
+from network.models import (
+    Affiliation,
+    Institution,
+    Interaction,
+    Organisation,
+    OrganisationNote,
+    Person,
+    Relationship,
+    SofarRole,
+    TargetGroup,
+    Theme,
+)
+
+Actor = Person | Organisation
+
+ORGANISATION_FIELDS = (
+    "name",
+    "kind",
+    "mission",
+    "street",
+    "postcode",
+    "city",
+    "latitude",
+    "longitude",
+    "enterprise_number",
+    "website",
+    "email",
+    "phone",
+    "capacity_per_period",
+    "is_active",
+)
+
+
+@transaction.atomic
+def create_organisation(
+    *,
+    by: Any,
+    themes: Iterable[Theme] = (),
+    target_groups: Iterable[TargetGroup] = (),
+    **fields: Any,
+) -> Organisation:
+    organisation = Organisation(**{k: v for k, v in fields.items() if k in ORGANISATION_FIELDS})
+    organisation.full_clean()
+    organisation.save()
+    organisation.themes.set(themes)
+    organisation.target_groups.set(target_groups)
+    record(by, "created", organisation, changes={"name": organisation.name})
+    return organisation
+
+
+@transaction.atomic
+def update_organisation(
+    organisation: Organisation,
+    *,
+    by: Any,
+    expected_version: int | None,
+    themes: Iterable[Theme] | None = None,
+    target_groups: Iterable[TargetGroup] | None = None,
+    **fields: Any,
+) -> Organisation:
+    changes = {
+        k: v for k, v in fields.items() if k in ORGANISATION_FIELDS and getattr(organisation, k) != v
+    }
+    save_versioned(organisation, expected_version=expected_version, fields=changes)
+    if themes is not None:
+        organisation.themes.set(themes)
+    if target_groups is not None:
+        organisation.target_groups.set(target_groups)
+    record(by, "changed", organisation, changes=changes)
+    return organisation
+
+
+@transaction.atomic
+def add_organisation_note(organisation: Organisation, *, by: Any, text: str) -> OrganisationNote:
+    text = text.strip()
+    if not text:
+        raise DomainError({"text": _("Write a note first.")})
+    note = OrganisationNote.objects.create(
+        organisation=organisation, institution_id=by.institution_id, author=by, text=text
+    )
+    record(by, "noted", organisation, institution_id=by.institution_id)
+    return note
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    role: str
+    organisation: Organisation | None = None
+    title: str = ""
+
+
+@transaction.atomic
+def create_person(
+    *,
+    by: Any,
+    institution: Institution,
+    first_name: str,
+    last_name: str,
+    roles: Sequence[RoleSpec],
+    email: str = "",
+    phone: str = "",
+) -> Person:
+    if not roles:
+        raise DomainError({"roles": _("Choose at least one SOFAR role.")})
+    person = Person(
+        institution=institution, first_name=first_name.strip(), last_name=last_name.strip(), email=email, phone=phone
+    )
+    person.full_clean()
+    person.save()
+    _set_roles(person, roles)
+    record(by, "created", person)
+    return person
+
+
+def _set_roles(person: Person, roles: Sequence[RoleSpec]) -> None:
+    for spec in roles:
+        if spec.role == SofarRole.ORGANISATION and spec.organisation is None:
+            raise DomainError({"organisation": _("Organisation staff need the organisation they work for.")})
+    person.affiliations.all().delete()
+    Affiliation.objects.bulk_create(
+        [
+            Affiliation(
+                person=person,
+                role=spec.role,
+                organisation=spec.organisation,
+                institution=person.institution
+                if spec.role in (SofarRole.STUDENT, SofarRole.FACULTY, SofarRole.ADMINISTRATOR)
+                else None,
+                title=spec.title,
+            )
+            for spec in roles
+        ]
+    )
+
+
+@transaction.atomic
+def update_person(
+    person: Person,
+    *,
+    by: Any,
+    expected_version: int | None,
+    roles: Sequence[RoleSpec] | None = None,
+    **fields: Any,
+) -> Person:
+    allowed = {"first_name", "last_name", "email", "phone"}
+    changes = {k: v for k, v in fields.items() if k in allowed and getattr(person, k) != v}
+    save_versioned(person, expected_version=expected_version, fields=changes)
+    if roles is not None:
+        if not roles:
+            raise DomainError({"roles": _("Choose at least one SOFAR role.")})
+        _set_roles(person, roles)
+        changes["roles"] = [r.role for r in roles]
+    record(by, "changed", person, changes=changes)
+    return person
+
+
+def _ends(actor: Actor, prefix: str) -> dict[str, Any]:
+    if isinstance(actor, Organisation):
+        return {f"{prefix}_organisation": actor, f"{prefix}_person": None}
+    return {f"{prefix}_person": actor, f"{prefix}_organisation": None}
+
+
+def _check_owners(institution_id: int, owners: Sequence[Person]) -> None:
+    if not owners:
+        raise DomainError({"owners": _("Every relationship needs at least one owner inside the institution.")})
+    for owner in owners:
+        if owner.institution_id != institution_id or not owner.is_active:
+            raise DomainError({"owners": _("%(name)s cannot own it: owners are active people of the institution.") % {"name": owner}})
+
+
+@transaction.atomic
+def create_relationship(
+    *,
+    by: Any,
+    institution: Institution,
+    a: Actor,
+    a_role: str,
+    b: Actor,
+    b_role: str,
+    owners: Sequence[Person],
+    description: str = "",
+) -> Relationship:
+    if a == b:
+        raise DomainError({"b": _("A relationship needs two different actors.")})
+    for actor, role, field in ((a, a_role, "a_role"), (b, b_role, "b_role")):
+        if isinstance(actor, Organisation) and role != SofarRole.ORGANISATION:
+            raise DomainError({field: _("An organisation takes part in the organisation role.")})
+        if isinstance(actor, Person) and actor.institution_id != institution.pk:
+            raise DomainError({field: _("This person is not in your institution's network.")})
+    _check_owners(institution.pk, owners)
+    relationship = Relationship(
+        institution=institution, a_role=a_role, b_role=b_role, description=description, **_ends(a, "a"), **_ends(b, "b")
+    )
+    relationship.full_clean()
+    relationship.save()
+    relationship.owners.set(owners)
+    record(by, "created", relationship)
+    return relationship
+
+
+@transaction.atomic
+def set_relationship_owners(relationship: Relationship, *, by: Any, owners: Sequence[Person]) -> None:
+    _check_owners(relationship.institution_id, owners)
+    relationship.owners.set(owners)
+    Relationship.objects.filter(pk=relationship.pk).update(orphaned=False)
+    relationship.orphaned = False
+    record(by, "owners changed", relationship, changes={"owners": [str(o) for o in owners]})
+
+
+def contact_relationship(user: Any, organisation: Organisation) -> Relationship:
+    """The relationship a user logs a contact with an organisation on: their own, created on first use."""
+    if user.person_id is None or user.institution_id is None:
+        raise DomainError(_("Your account is not linked to a person of an institution, so contacts cannot be logged for you."))
+    person = user.person
+    existing = (
+        Relationship.objects.filter(institution_id=user.institution_id)
+        .filter(
+            Q(a_person=person, b_organisation=organisation) | Q(b_person=person, a_organisation=organisation)
+        )
+        .first()
+    )
+    if existing:
+        return existing
+    role = person.roles[0] if person.roles else SofarRole.FACULTY
+    return create_relationship(
+        by=user,
+        institution=user.institution,
+        a=person,
+        a_role=role,
+        b=organisation,
+        b_role=SofarRole.ORGANISATION,
+        owners=[person],
+    )
+
+
+@transaction.atomic
+def log_interaction(
+    relationship: Relationship,
+    *,
+    by: Any,
+    occurred_on: dt.date,
+    summary: str,
+    channel: str = Interaction.Channel.MEETING,
+    mode: str = Interaction.Mode.DIRECT,
+    initiated_by: str = Interaction.Initiator.A,
+    intermediary: Person | None = None,
+) -> Interaction:
+    summary = (summary or "").strip()
+    errors: dict[str, str] = {}
+    if not summary:
+        errors["summary"] = _("Say in a few words what the contact was about.")
+    if occurred_on > timezone.localdate():
+        errors["occurred_on"] = _("A contact moment cannot be in the future.")
+    if mode == Interaction.Mode.INTERMEDIARY and intermediary is None:
+        errors["intermediary"] = _("Name the intermediary, or choose a direct contact.")
+    if intermediary is not None and intermediary.institution_id != relationship.institution_id:
+        errors["intermediary"] = _("This person is not in your institution's network.")
+    if errors:
+        raise DomainError(errors)
+    interaction = Interaction(
+        relationship=relationship,
+        institution_id=relationship.institution_id,
+        occurred_on=occurred_on,
+        summary=summary,
+        channel=channel,
+        mode=mode,
+        initiated_by=initiated_by,
+        intermediary=intermediary if mode == Interaction.Mode.INTERMEDIARY else None,
+        logged_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    interaction.full_clean(exclude=["relationship", "institution", "logged_by", "intermediary"])
+    interaction.save()
+    # Keep the newest contact date on the relationship, for the dashboard's index.
+    Relationship.objects.filter(pk=relationship.pk).filter(
+        Q(last_contact_on__isnull=True) | Q(last_contact_on__lt=occurred_on)
+    ).update(last_contact_on=occurred_on)
+    if relationship.last_contact_on is None or relationship.last_contact_on < occurred_on:
+        relationship.last_contact_on = occurred_on
+    record(by, "logged contact", relationship, changes={"date": occurred_on.isoformat(), "channel": channel})
+    return interaction
+
+
+def refresh_orphaned(relationship_ids: Iterable[int] | None = None, *, institution_id: int | None = None) -> None:
+    """Recompute which relationships have no active owner left."""
+    active_owner = Relationship.owners.through.objects.filter(
+        relationship_id=OuterRef("pk"), person__is_active=True
+    )
+    queryset = Relationship.objects.all()
+    if relationship_ids is not None:
+        queryset = queryset.filter(pk__in=list(relationship_ids))
+    if institution_id is not None:
+        queryset = queryset.filter(institution_id=institution_id)
+    queryset.filter(Exists(active_owner)).exclude(orphaned=False).update(orphaned=False)
+    queryset.filter(~Exists(active_owner)).exclude(orphaned=True).update(orphaned=True)

@@ -1,0 +1,9 @@
+// Small enhancements on top of server-rendered pages. Everything works without this file.
+document.addEventListener("htmx:afterSwap", function (event) {
+  // After a form fragment comes back, move focus to its first error, or keep it on the form.
+  var target = event.detail.target;
+  var error = target.querySelector(".has-error input, .has-error select, .has-error textarea");
+  if (error) { error.focus(); return; }
+  var status = target.querySelector("[data-focus-after-swap]");
+  if (status) { status.focus(); }
+});

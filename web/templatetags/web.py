@@ -1,0 +1,22 @@
+from typing import Any
+
+from django import template
+from django.utils.http import urlencode
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: dict[str, Any], **changes: Any) -> str:
+    """The current query string with some parameters replaced (for paging and sorting links)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        params[key] = value
+    return urlencode(sorted(params.lists()), doseq=True)
+
+
+@register.filter
+def sofar_label(code: str) -> str:
+    from network.models import SofarRole
+
+    return dict(SofarRole.choices).get(code, code)

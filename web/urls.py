@@ -1,0 +1,11 @@
+from web.views import courses, engagements, home, organisations, partnerships, people, relationships
+
+urlpatterns = [
+    *home.urlpatterns,
+    *organisations.urlpatterns,
+    *people.urlpatterns,
+    *relationships.urlpatterns,
+    *partnerships.urlpatterns,
+    *courses.urlpatterns,
+    *engagements.urlpatterns,
+]
