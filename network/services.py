@@ -309,3 +309,20 @@ def refresh_orphaned(relationship_ids: Iterable[int] | None = None, *, instituti
         queryset = queryset.filter(institution_id=institution_id)
     queryset.filter(Exists(active_owner)).exclude(orphaned=False).update(orphaned=False)
     queryset.filter(~Exists(active_owner)).exclude(orphaned=True).update(orphaned=True)
+
+
+INSTITUTION_SIDE_ROLES = frozenset({SofarRole.STUDENT, SofarRole.FACULTY, SofarRole.ADMINISTRATOR})
+
+
+def initiator_code(relationship: Relationship, side: str) -> str:
+    """Turn "ours", "theirs" or "both" into the end (a, b) of the relationship that took the initiative.
+
+    The institution's side is the end in a student, faculty or administrator
+    role; if both or neither are, the first end counts as ours.
+    """
+    if side == "both":
+        return Interaction.Initiator.BOTH
+    a_is_ours = relationship.a_role in INSTITUTION_SIDE_ROLES or relationship.b_role not in INSTITUTION_SIDE_ROLES
+    ours = Interaction.Initiator.A if a_is_ours else Interaction.Initiator.B
+    theirs = Interaction.Initiator.B if a_is_ours else Interaction.Initiator.A
+    return ours if side == "ours" else theirs

@@ -1,0 +1,49 @@
+"""The contact-moment form, used on the organisation, relationship and partnership pages alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from network.models import Interaction, Person, Relationship
+
+
+class InteractionForm(forms.Form):
+    SIDES = [("ours", _("Our side")), ("theirs", _("The partner's side")), ("both", _("Both together"))]
+
+    relationship = forms.ModelChoiceField(
+        queryset=Relationship.objects.none(),
+        required=False,
+        label=_("Relationship"),
+        empty_label=_("My own contact with them"),
+    )
+    occurred_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    channel = forms.ChoiceField(label=_("Channel"), choices=Interaction.Channel.choices)
+    mode = forms.ChoiceField(label=_("Direct or indirect"), choices=Interaction.Mode.choices)
+    intermediary = forms.ModelChoiceField(
+        queryset=Person.objects.none(), required=False, label=_("Intermediary"), help_text=_("Only for indirect contact.")
+    )
+    initiated_by = forms.ChoiceField(label=_("Who took the initiative"), choices=SIDES, initial="ours")
+    summary = forms.CharField(
+        label=_("Summary"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000})
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        relationships: QuerySet[Relationship] | None,
+        people: QuerySet[Person],
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("initial", {}).setdefault("occurred_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        if relationships is None:
+            # The page is about one relationship already: nothing to choose.
+            del self.fields["relationship"]
+        else:
+            self.fields["relationship"].queryset = relationships.with_actors()
+        self.fields["intermediary"].queryset = people
