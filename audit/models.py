@@ -3,6 +3,18 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+ACTION_LABELS = {
+    "created": _("created"),
+    "changed": _("changed"),
+    "noted": _("added an internal note to"),
+    "owners changed": _("changed the owners of"),
+    "logged contact": _("logged a contact moment on"),
+    "handed over": _("handed over the relationships of"),
+    "deactivated": _("deactivated"),
+    "changed settings": _("changed the settings of"),
+}
+
+
 class AuditEntry(models.Model):
     """Who did what, when: one row per write operation, written by the service that did it."""
 
@@ -30,3 +42,7 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.target_repr}"
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
