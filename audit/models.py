@@ -11,6 +11,7 @@ ACTION_LABELS = {
     "logged contact": _("logged a contact moment on"),
     "handed over": _("handed over the relationships of"),
     "deactivated": _("deactivated"),
+    "erased": _("erased the personal data of"),
     "changed settings": _("changed the settings of"),
 }
 

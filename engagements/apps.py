@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class EngagementsConfig(AppConfig):
     name = "engagements"
     verbose_name = _("Courses and engagements")
+
+    def ready(self) -> None:
+        from engagements.privacy import export_participations
+        from network.privacy import register_exporter
+
+        register_exporter(export_participations)
