@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "accounts",
     "partnerships",
     "engagements",
+    "assessment",
     "web",
     "api",
 ]

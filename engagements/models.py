@@ -168,3 +168,46 @@ class Participation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} in {self.engagement}"
+
+
+class Contribution(models.Model):
+    """What one party puts into an engagement or gets out of it: the material of equity."""
+
+    class Party(models.TextChoices):
+        INSTITUTION = "institution", _("Institution")
+        PARTNER = "partner", _("Community partner")
+        STUDENTS = "students", _("Students")
+        RESIDENTS = "residents", _("Residents")
+
+    class Direction(models.TextChoices):
+        GIVES = "gives", _("puts in")
+        GETS = "gets", _("gets out")
+
+    class Kind(models.TextChoices):
+        HOURS = "hours", _("Hours of work")
+        MONEY = "money", _("Money")
+        ROOMS = "rooms", _("Rooms or infrastructure")
+        MATERIALS = "materials", _("Materials")
+        EXPERTISE = "expertise", _("Expertise")
+        LEARNING = "learning", _("Learning goals")
+        OUTCOME = "outcome", _("Concrete outcome")
+        OTHER = "other", _("Other")
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="contributions")
+    party = models.CharField(_("party"), max_length=20, choices=Party.choices)
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    amount = models.DecimalField(
+        _("amount"), max_digits=10, decimal_places=2, null=True, blank=True, help_text=_("Hours or euros.")
+    )
+    description = models.CharField(_("description"), max_length=300)
+    shared = models.BooleanField(_("a resource used together"), default=False)
+
+    class Meta:
+        ordering = ["party", "direction", "id"]
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+        indexes = [models.Index(fields=["engagement", "party", "direction"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_party_display()} {self.get_direction_display()}: {self.description}"

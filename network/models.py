@@ -371,6 +371,13 @@ class Interaction(PublicIdModel):
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("intermediary")
     )
     initiated_by = models.CharField(_("initiated by"), max_length=4, choices=Initiator.choices, default=Initiator.A)
+    decision = models.CharField(
+        _("decision taken, proposed by"),
+        max_length=4,
+        choices=Initiator.choices,
+        blank=True,
+        help_text=_("Leave empty when no decision was taken."),
+    )
     summary = models.CharField(_("summary"), max_length=1000)
     logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -75,6 +75,7 @@ class Partnership(PublicIdModel, VersionedModel):
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
     orphaned = models.BooleanField(_("without an active owner"), default=False)
+    next_evaluation_on = models.DateField(_("next joint evaluation"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["version"], m2m_fields=[owners])
     objects = PartnershipQuerySet.as_manager()
@@ -105,6 +106,14 @@ class PartnershipParty(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="partnership_parties")
     role = models.CharField(_("role in the partnership"), max_length=200, blank=True)
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    contact_person = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("contact person on the partner's side"),
+    )
 
     class Meta:
         verbose_name = _("partner organisation")
@@ -136,3 +145,42 @@ class HandOver(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_person} → {self.to_person}"
+
+
+class Goal(models.Model):
+    """A goal the partners work on together."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="goals")
+    title = models.CharField(_("goal"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class StageChange(models.Model):
+    """A confirmed place on the continuum: the step, what Brug suggested, and why it was chosen."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="stage_changes")
+    stage = models.PositiveSmallIntegerField(_("continuum stage"), choices=ContinuumStage.choices)
+    suggested_stage = models.PositiveSmallIntegerField(
+        _("suggested stage"), choices=ContinuumStage.choices, null=True, blank=True
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    evidence = models.JSONField(default=dict, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("continuum step")
+        verbose_name_plural = _("continuum steps")
+
+    def __str__(self) -> str:
+        return f"{self.partnership}: {self.get_stage_display()}"
