@@ -261,6 +261,7 @@ def log_interaction(
     mode: str = Interaction.Mode.DIRECT,
     initiated_by: str = Interaction.Initiator.A,
     intermediary: Person | None = None,
+    decision: str = "",
 ) -> Interaction:
     summary = (summary or "").strip()
     errors: dict[str, str] = {}
@@ -282,6 +283,7 @@ def log_interaction(
         channel=channel,
         mode=mode,
         initiated_by=initiated_by,
+        decision=decision,
         intermediary=intermediary if mode == Interaction.Mode.INTERMEDIARY else None,
         logged_by=by if getattr(by, "is_authenticated", False) else None,
     )

@@ -28,6 +28,11 @@ class InteractionForm(forms.Form):
         queryset=Person.objects.none(), required=False, label=_("Intermediary"), help_text=_("Only for indirect contact.")
     )
     initiated_by = forms.ChoiceField(label=_("Who took the initiative"), choices=SIDES, initial="ours")
+    decision = forms.ChoiceField(
+        label=_("Was a decision taken? Proposed by"),
+        choices=[("", _("No decision")), *SIDES],
+        required=False,
+    )
     summary = forms.CharField(
         label=_("Summary"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000})
     )

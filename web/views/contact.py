@@ -69,6 +69,7 @@ def handle_log_contact(
                 channel=data["channel"],
                 mode=data["mode"],
                 initiated_by=initiator_code(relationship, data["initiated_by"]),
+                decision=initiator_code(relationship, data["decision"]) if data.get("decision") else "",
                 intermediary=data.get("intermediary"),
             )
         except DomainError as error:
