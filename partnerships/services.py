@@ -63,6 +63,7 @@ def update_partnership(
     expected_version: int | None,
     organisations: Sequence[Organisation] | None = None,
     owners: Sequence[Person] | None = None,
+    other_institutions: Iterable[Any] | None = None,
     **fields: Any,
 ) -> Partnership:
     changes = {k: v for k, v in fields.items() if k in PARTNERSHIP_FIELDS and getattr(partnership, k) != v}
@@ -81,6 +82,10 @@ def update_partnership(
         partnership.owners.set(owners)
         Partnership.objects.filter(pk=partnership.pk).update(orphaned=False)
         changes["owners"] = [str(o) for o in owners]
+    if other_institutions is not None:
+        keep = [i for i in other_institutions if i.pk != partnership.institution_id]
+        partnership.other_institutions.set(keep)
+        changes["other_institutions"] = [str(i) for i in keep]
     record(by, "changed", partnership, changes=changes)
     return partnership
 

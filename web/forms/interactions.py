@@ -21,7 +21,9 @@ class InteractionForm(forms.Form):
         label=_("Relationship"),
         empty_label=_("My own contact with them"),
     )
-    occurred_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_on = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     channel = forms.ChoiceField(label=_("Channel"), choices=Interaction.Channel.choices)
     mode = forms.ChoiceField(label=_("Direct or indirect"), choices=Interaction.Mode.choices)
     intermediary = forms.ModelChoiceField(
