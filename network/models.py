@@ -42,6 +42,7 @@ class Institution(models.Model):
     stale_after_months = models.PositiveSmallIntegerField(
         _("flag relationships without contact after (months)"), default=6
     )
+    logo = models.FileField(_("logo"), upload_to="logos/", blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -62,6 +63,21 @@ class Campus(models.Model):
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     neighbourhood_radius_m = models.PositiveIntegerField(_("neighbourhood radius (metres)"), default=1000)
+    neighbourhood_name = models.CharField(_("neighbourhood"), max_length=200, blank=True)
+    neighbourhood_area = models.JSONField(
+        _("drawn neighbourhood area"),
+        null=True,
+        blank=True,
+        help_text=_("A GeoJSON polygon; when empty, the radius around the campus is the neighbourhood."),
+    )
+    anchor = models.ForeignKey(
+        "Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="anchored_campuses",
+        verbose_name=_("neighbourhood anchor"),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -76,6 +76,10 @@ class Partnership(PublicIdModel, VersionedModel):
     end_date = models.DateField(_("end date"), null=True, blank=True)
     orphaned = models.BooleanField(_("without an active owner"), default=False)
     next_evaluation_on = models.DateField(_("next joint evaluation"), null=True, blank=True)
+    collaboration_forms = models.JSONField(
+        _("forms of collaboration"), default=list, blank=True, help_text=_("Engagement types this partnership covers.")
+    )
+    levels = models.JSONField(_("levels"), default=list, blank=True, help_text=_("Course, programme, faculty, ..."))
 
     history = HistoricalRecords(excluded_fields=["version"], m2m_fields=[owners])
     objects = PartnershipQuerySet.as_manager()
@@ -184,3 +188,61 @@ class StageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partnership}: {self.get_stage_display()}"
+
+
+class Indicator(models.Model):
+    """A collective-impact indicator of a goal: a target and measured values over time."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="indicators")
+    name = models.CharField(_("indicator"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=40, blank=True)
+    baseline = models.DecimalField(_("baseline"), max_digits=12, decimal_places=2, null=True, blank=True)
+    target = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    measured_by = models.CharField(_("who measures"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["goal", "id"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Measurement(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements")
+    measured_on = models.DateField(_("date"))
+    value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["indicator", "measured_on", "id"]
+        verbose_name = _("measurement")
+        verbose_name_plural = _("measurements")
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.value} ({self.measured_on})"
+
+
+class Milestone(models.Model):
+    class Kind(models.TextChoices):
+        SIGNED = "signed", _("Agreement signed")
+        WIDENED = "widened", _("Widened to new parties")
+        RENEWED = "renewed", _("Renewed")
+        EVENT = "event", _("Other milestone")
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="milestones")
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.EVENT)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.title}"
