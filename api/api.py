@@ -2,11 +2,36 @@
 
 from ninja import NinjaAPI
 
+from api.auth import SessionAuth, TokenAuth
+from api.docs import VendoredSwagger
+from api.errors import register_error_handlers
+from api.routers import courses, engagements, organisations, partnerships, people, relationships
+
 api = NinjaAPI(
     title="Brug API",
     version="1.0.0",
-    description="The partner network of service-learning: organisations, people, relationships, "
-    "contact moments, partnerships, courses and engagements. Authenticate with `Authorization: Bearer <token>`.",
+    description=(
+        "The partner network of service-learning: organisations, people, relationships, contact moments, "
+        "partnerships, courses and engagements.\n\n"
+        "**Authentication**: send `Authorization: Bearer <token>` (make a token on the *API tokens* page, or with "
+        "`manage.py create_api_token`), or call it from this page while logged in. You see and may change exactly "
+        "what you see and may change in the web pages.\n\n"
+        "**Ids** are the records' public UUIDs. **Lists** are paged (`page`, `page_size` up to 100).\n\n"
+        '**Errors** all look like `{"detail": ..., "errors": {field: [messages]}}`, in your language (with a '
+        "token, `Accept-Language` wins when sent): 400 a business rule refused the change, 401 not authenticated, "
+        "403 your role does not allow it, 404 not found or not visible to you, 409 someone else changed the record "
+        "since you read its `version`, 422 the request does not fit the schema."
+    ),
     openapi_url="/openapi.json",
     docs_url="/docs",
+    docs=VendoredSwagger(),
+    auth=[TokenAuth(), SessionAuth()],
 )
+register_error_handlers(api)
+
+api.add_router("/organisations", organisations.router)
+api.add_router("/people", people.router)
+api.add_router("/relationships", relationships.router)
+api.add_router("/partnerships", partnerships.router)
+api.add_router("/courses", courses.router)
+api.add_router("/engagements", engagements.router)

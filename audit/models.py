@@ -12,6 +12,8 @@ ACTION_LABELS = {
     "handed over": _("handed over the relationships of"),
     "deactivated": _("deactivated"),
     "erased": _("erased the personal data of"),
+    "issued API token": _("made the API token"),
+    "revoked API token": _("revoked the API token"),
     "changed settings": _("changed the settings of"),
 }
 

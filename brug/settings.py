@@ -147,6 +147,8 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env_str("BRUG_MEDIA_ROOT", str(BASE_DIR / "media")))
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -180,9 +182,6 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
-
-# The interactive API docs page loads its own inline bootstrap script.
-BRUG_API_DOCS_CSP_EXEMPT = True
 
 # Pages: how many rows a list shows at once.
 BRUG_PAGE_SIZE = env_int("BRUG_PAGE_SIZE", 25)

@@ -145,6 +145,7 @@ class Engagement(PublicIdModel, VersionedModel):
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="engagement_dates_in_order",
+                violation_error_message=_("The end date cannot be before the start date."),
             )
         ]
 

@@ -85,6 +85,8 @@ def create_engagement(
 
 
 def set_participants(engagement: Engagement, participants: Sequence[tuple[Person, str, int]]) -> None:
+    if len({person.pk for person, _role, _hours in participants}) != len(participants):
+        raise DomainError({"participants": _("Name each person once.")})
     for person, _role, _hours in participants:
         if person.institution_id != engagement.institution_id:
             raise DomainError({"participants": _("People must be from your institution's network.")})

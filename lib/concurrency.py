@@ -22,7 +22,11 @@ def save_versioned(instance: models.Model, *, expected_version: int | None, fiel
     for name, value in fields.items():
         setattr(instance, name, value)
     # Run the model's field validation before anything is written.
-    instance.full_clean(exclude=[f.name for f in model._meta.fields if f.name not in fields])
+    instance.full_clean(
+        exclude=[f.name for f in model._meta.fields if f.name not in fields], validate_constraints=False
+    )
+    # Constraints span several fields (an end date after a start date): check them whole.
+    instance.validate_constraints()
     with transaction.atomic():
         # The guarded UPDATE claims the next version; the save() that follows
         # writes the fields and lets history and auto_now do their work.

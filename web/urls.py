@@ -1,4 +1,4 @@
-from web.views import courses, engagements, home, organisations, partnerships, people, relationships
+from web.views import courses, engagements, home, organisations, partnerships, people, relationships, tokens
 
 urlpatterns = [
     *home.urlpatterns,
@@ -8,4 +8,5 @@ urlpatterns = [
     *partnerships.urlpatterns,
     *courses.urlpatterns,
     *engagements.urlpatterns,
+    *tokens.urlpatterns,
 ]

@@ -1,0 +1,192 @@
+"""Organisations: the shared directory of community partners."""
+
+import datetime as dt
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
+from pydantic import ConfigDict
+
+from accounts.access import get_for_user_or_404, require
+from api.auth import acting_user
+from api.errors import codes
+from api.lookups import terms
+from api.pagination import Pages
+from api.schemas import InputSchema, TermOut, Text, Version, choice
+from network.models import Organisation, TargetGroup, Theme
+from network.services import create_organisation, update_organisation
+
+router = Router(tags=["Organisations"])
+
+Kind = choice(Organisation.Kind)
+
+EXAMPLE = {
+    "name": "Buurtwerk De Brug",
+    "kind": "nonprofit",
+    "mission": "Neighbourhood work with children and families.",
+    "themes": ["poverty"],
+    "target_groups": ["children"],
+    "street": "Brugstraat 1",
+    "postcode": "9000",
+    "city": "Gent",
+    "website": "https://example.org",
+    "email": "info@example.org",
+    "capacity_per_period": 3,
+}
+
+
+class OrganisationOut(Schema):
+    id: UUID = Field(validation_alias="public_id")
+    name: str
+    kind: str
+    mission: str
+    themes: list[TermOut]
+    target_groups: list[TermOut]
+    street: str
+    postcode: str
+    city: str
+    latitude: float | None
+    longitude: float | None
+    enterprise_number: str
+    website: str
+    email: str
+    phone: str
+    capacity_per_period: int
+    is_active: bool
+    version: int = Field(description="Send it back with a change, so that nobody's edit is silently overwritten.")
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_themes(obj: Organisation) -> list[dict[str, str]]:
+        return [{"slug": t.slug, "name": t.name} for t in obj.themes.all()]
+
+    @staticmethod
+    def resolve_target_groups(obj: Organisation) -> list[dict[str, str]]:
+        return [{"slug": t.slug, "name": t.name} for t in obj.target_groups.all()]
+
+
+class OrganisationIn(InputSchema):
+    name: str = Field(max_length=200)
+    kind: Kind = Organisation.Kind.NONPROFIT.value
+    mission: str = ""
+    themes: list[str] = Field(default_factory=list, description="Slugs of themes.")
+    target_groups: list[str] = Field(default_factory=list, description="Slugs of target groups.")
+    street: str = ""
+    postcode: str = ""
+    city: str = ""
+    latitude: float | None = Field(None, ge=-90, le=90)
+    longitude: float | None = Field(None, ge=-180, le=180)
+    enterprise_number: str = ""
+    website: str = ""
+    email: str = ""
+    phone: str = ""
+    capacity_per_period: int = Field(3, ge=0, le=32767)
+    is_active: bool = True
+
+    model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE]})
+
+
+class OrganisationPatch(InputSchema):
+    """Only the fields sent are changed; ``version`` is the one you read."""
+
+    version: Version
+    name: str | None = Field(None, max_length=200)
+    kind: Kind | None = None
+    mission: str | None = None
+    themes: list[str] | None = None
+    target_groups: list[str] | None = None
+    street: str | None = None
+    postcode: str | None = None
+    city: str | None = None
+    latitude: float | None = Field(None, ge=-90, le=90)
+    longitude: float | None = Field(None, ge=-180, le=180)
+    enterprise_number: str | None = None
+    website: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    capacity_per_period: int | None = Field(None, ge=0, le=32767)
+    is_active: bool | None = None
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"version": 1, "city": "Gent", "themes": ["poverty"]}]})
+
+
+def organisations(request: HttpRequest) -> QuerySet[Organisation]:
+    return Organisation.objects.for_user(acting_user(request)).prefetch_related("themes", "target_groups")
+
+
+def _find(request: HttpRequest, public_id: UUID) -> Organisation:
+    return get_for_user_or_404(organisations(request), public_id=public_id)
+
+
+@router.get("", response=codes({200: list[OrganisationOut]}), summary="List organisations")
+@paginate(Pages)
+def list_organisations(
+    request: HttpRequest,
+    q: Text = "",
+    kind: Kind | None = None,
+    theme: Text = "",
+    city: Text = "",
+    active: bool | None = None,
+) -> Any:
+    """The organisations you may see, by name. A partner sees its own organisation only.
+
+    Filters: `q` (part of the name), `kind`, `theme` (slug), `city`, `active`."""
+    queryset = organisations(request)
+    if q:
+        queryset = queryset.filter(Q(name__icontains=q.strip()))
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if theme:
+        queryset = queryset.filter(themes__slug=theme)
+    if city:
+        queryset = queryset.filter(city__iexact=city.strip())
+    if active is not None:
+        queryset = queryset.filter(is_active=active)
+    return queryset
+
+
+@router.get("/{public_id}", response=codes({200: OrganisationOut}, 404), summary="One organisation")
+def get_organisation(request: HttpRequest, public_id: UUID) -> Organisation:
+    return _find(request, public_id)
+
+
+@router.post("", response=codes({201: OrganisationOut}, 400, 403), summary="Add an organisation")
+def add_organisation(request: HttpRequest, payload: OrganisationIn) -> Status:
+    """Add a community partner to the shared directory (institution staff)."""
+    user = acting_user(request)
+    require(user, "network.add_organisation")
+    data = payload.model_dump(exclude={"themes", "target_groups"})
+    organisation = create_organisation(
+        by=user,
+        themes=terms(Theme.objects.all(), payload.themes, "themes"),
+        target_groups=terms(TargetGroup.objects.all(), payload.target_groups, "target_groups"),
+        **data,
+    )
+    return Status(201, _find(request, organisation.public_id))
+
+
+@router.patch(
+    "/{public_id}", response=codes({200: OrganisationOut}, 400, 403, 404, 409), summary="Change an organisation"
+)
+def change_organisation(request: HttpRequest, public_id: UUID, payload: OrganisationPatch) -> Organisation:
+    """Change the fields sent. Answers 409 when someone else changed it since you read `version`."""
+    user = acting_user(request)
+    organisation = _find(request, public_id)
+    require(user, "network.change_organisation", organisation)
+    data = payload.model_dump(exclude_unset=True, exclude={"version", "themes", "target_groups"})
+    themes = terms(Theme.objects.all(), payload.themes, "themes") if payload.themes is not None else None
+    groups = payload.target_groups
+    target_groups = terms(TargetGroup.objects.all(), groups, "target_groups") if groups is not None else None
+    update_organisation(
+        organisation,
+        by=user,
+        expected_version=payload.version,
+        themes=themes,
+        target_groups=target_groups,
+        **data,
+    )
+    return _find(request, public_id)

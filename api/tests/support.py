@@ -1,0 +1,48 @@
+"""Test support: an API client per persona (each request carries that user's own bearer token), and a
+query counter to show that a list costs the same whatever its length."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import ApiToken, User
+
+
+class ApiClient:
+    def __init__(self, user: User | None, **headers: str) -> None:
+        self.client = Client()
+        self.headers = dict(headers)
+        if user is not None:
+            _token, key = ApiToken.issue(user, "tests")
+            self.headers["Authorization"] = f"Bearer {key}"
+
+    def get(self, path: str, headers: dict[str, str] | None = None, **params: Any) -> Any:
+        return self.client.get(f"/api{path}", data=params, headers={**self.headers, **(headers or {})})
+
+    def post(self, path: str, body: Any, headers: dict[str, str] | None = None) -> Any:
+        return self._send("post", path, body, headers)
+
+    def patch(self, path: str, body: Any, headers: dict[str, str] | None = None) -> Any:
+        return self._send("patch", path, body, headers)
+
+    def _send(self, method: str, path: str, body: Any, headers: dict[str, str] | None) -> Any:
+        return getattr(self.client, method)(
+            f"/api{path}",
+            data=json.dumps(body, default=str),
+            content_type="application/json",
+            headers={**self.headers, **(headers or {})},
+        )
+
+
+def count_queries(call: Callable[[], Any]) -> int:
+    """Run ``call`` (a request that must succeed) and say how many SQL queries it took."""
+    with CaptureQueriesContext(connection) as context:
+        response = call()
+    assert response.status_code == 200, response.content
+    return len(context.captured_queries)

@@ -1,0 +1,109 @@
+"""The OpenAPI document is honest and the docs page needs no other host."""
+
+import json
+import re
+
+import pytest
+
+PATHS = {
+    "/api/organisations": {"get", "post"},
+    "/api/organisations/{public_id}": {"get", "patch"},
+    "/api/people": {"get", "post"},
+    "/api/people/{public_id}": {"get", "patch"},
+    "/api/relationships": {"get", "post"},
+    "/api/relationships/{public_id}": {"get"},
+    "/api/relationships/{public_id}/interactions": {"get", "post"},
+    "/api/partnerships": {"get", "post"},
+    "/api/partnerships/{public_id}": {"get", "patch"},
+    "/api/partnerships/{public_id}/coverage": {"get"},
+    "/api/courses": {"get", "post"},
+    "/api/courses/{public_id}": {"get"},
+    "/api/courses/{public_id}/coverage": {"get"},
+    "/api/engagements": {"get", "post"},
+    "/api/engagements/{public_id}": {"get"},
+}
+
+
+@pytest.fixture
+def document(client) -> dict:
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 200
+    return json.loads(response.content)
+
+
+def operations(document: dict):
+    for path, methods in document["paths"].items():
+        for method, operation in methods.items():
+            yield path, method, operation
+
+
+@pytest.mark.django_db
+def test_the_openapi_document_lists_every_path_and_method(document):
+    assert document["openapi"].startswith("3.")
+    assert document["info"]["title"] == "Brug API"
+    assert {path: set(methods) for path, methods in document["paths"].items()} == PATHS
+
+
+@pytest.mark.django_db
+def test_every_operation_declares_its_errors_with_the_error_schema(document):
+    for path, method, operation in operations(document):
+        declared = set(operation["responses"])
+        assert {"401", "422"} <= declared, (method, path)
+        if "{public_id}" in path:
+            assert "404" in declared, (method, path)
+        if method in {"post", "patch"}:
+            assert {"400", "403"} <= declared, (method, path)
+        if method == "patch":
+            assert "409" in declared, (method, path)
+        for status, answer in operation["responses"].items():
+            if status.startswith("4"):
+                schema = answer["content"]["application/json"]["schema"]
+                assert schema == {"$ref": "#/components/schemas/ErrorOut"}, (method, path, status)
+
+
+@pytest.mark.django_db
+def test_every_operation_has_a_tag_and_a_summary_and_needs_authentication(document):
+    schemes = document["components"]["securitySchemes"]
+    assert {"type": "http", "scheme": "bearer"} in schemes.values()
+    for path, method, operation in operations(document):
+        assert operation["tags"] and operation["summary"], (method, path)
+        assert operation["security"], (method, path)
+
+
+@pytest.mark.django_db
+def test_request_bodies_carry_an_example(document):
+    schemas = document["components"]["schemas"]
+    for name in ("OrganisationIn", "PersonIn", "RelationshipIn", "InteractionIn", "PartnershipIn", "CourseIn"):
+        assert schemas[name]["examples"], name
+
+
+@pytest.mark.django_db
+def test_public_ids_are_uuids_and_no_database_id_is_exposed(document):
+    schemas = document["components"]["schemas"]
+    assert schemas["OrganisationOut"]["properties"]["id"]["format"] == "uuid"
+    assert not any("pk" in schema.get("properties", {}) for schema in schemas.values())
+
+
+@pytest.mark.django_db
+def test_the_docs_page_loads_only_files_of_this_site_and_keeps_the_strict_csp(client):
+    response = client.get("/api/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert not re.search(r"(?:src|href)=\"(?:https?:)?//", html)
+    assert "cdn" not in html.lower()
+    assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in html
+    # Settings travel as JSON data; no script runs inline.
+    assert re.findall(r"<script(?![^>]*\b(?:src|type=\"application/json\"))", html) == []
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+
+
+@pytest.mark.django_db
+def test_the_vendored_swagger_files_and_licence_are_served(client):
+    for url in [
+        f"/static/vendor/swagger-ui/{name}" for name in ("swagger-ui-bundle.js", "swagger-ui.css", "LICENSE")
+    ] + ["/static/api/swagger-init.js"]:
+        response = client.get(url)
+        content = b"".join(response.streaming_content)
+        response.close()
+        assert response.status_code == 200 and content, url

@@ -1,0 +1,66 @@
+"""Your own API tokens: list, make one (its key is shown once), revoke one."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from accounts.models import ApiToken
+from accounts.services import issue_token, revoke_token
+from lib.pagination import paginate
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=100,
+        help_text=gettext_lazy("What the token is for, so that you recognise it later (for example: report script)."),
+    )
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError(gettext_lazy("Give the token a name."))
+        return name
+
+
+def _page(request: HttpRequest, form: TokenForm, *, key: str | None = None, status: int = 200) -> HttpResponse:
+    tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at", "-id")
+    context = {"form": form, "page": paginate(request, tokens), "new_key": key, "nav": "tokens"}
+    return render(request, "web/tokens/list.html", context, status=status)
+
+
+@never_cache
+@login_required
+def token_list(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _page(request, TokenForm())
+    form = TokenForm(request.POST)
+    if not form.is_valid():
+        return _page(request, form, status=400)
+    _token, key = issue_token(request.user, name=form.cleaned_data["name"], by=request.user)  # type: ignore[arg-type]
+    # The key is shown on this answer only: no redirect, and never_cache keeps it out of caches.
+    return _page(request, TokenForm(), key=key)
+
+
+@require_POST
+@login_required
+def token_revoke(request: HttpRequest, prefix: str) -> HttpResponse:
+    token = get_object_or_404(ApiToken.objects.select_related("user"), user=request.user, prefix=prefix)
+    revoke_token(token, by=request.user)
+    messages.success(request, _("The token “%(name)s” no longer works.") % {"name": token.name})
+    return redirect("api-tokens")
+
+
+urlpatterns = [
+    path("account/tokens/", token_list, name="api-tokens"),
+    path("account/tokens/<str:prefix>/revoke/", token_revoke, name="api-token-revoke"),
+]
