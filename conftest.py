@@ -13,6 +13,9 @@ from accounts.models import Role
 from network.models import SofarRole
 from tests import factories as f
 
+# The browser fixtures (page, log_in, ...) are available to every test module.
+pytest_plugins = ["tests.browser_support"]
+
 
 def pytest_configure(config: pytest.Config) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

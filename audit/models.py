@@ -14,6 +14,14 @@ ACTION_LABELS = {
     "erased": _("erased the personal data of"),
     "issued API token": _("made the API token"),
     "revoked API token": _("revoked the API token"),
+    "started assessment": _("started the assessment"),
+    "answered assessment": _("answered the assessment"),
+    "sent a new link": _("sent a new link for"),
+    "closed assessment": _("closed the assessment"),
+    "agreed action": _("agreed an action on"),
+    "ticked action": _("ticked off an action on"),
+    "reopened action": _("reopened an action on"),
+    "copied instrument": _("copied the instrument"),
     "changed settings": _("changed the settings of"),
 }
 

@@ -152,6 +152,8 @@ MEDIA_ROOT = Path(env_str("BRUG_MEDIA_ROOT", str(BASE_DIR / "media")))
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# The address of this Brug as people reach it, for links in mails sent outside a web request.
+BRUG_SITE_URL = env_str("BRUG_SITE_URL", "http://127.0.0.1:8000")
 EMAIL_BACKEND = env_str("BRUG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("BRUG_FROM_EMAIL", "brug@localhost")
 

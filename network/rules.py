@@ -47,3 +47,6 @@ rules.add_perm(
 )
 rules.add_perm("network.view_audit", is_office | is_admin_superuser)
 rules.add_perm("network.use_network", is_institution_member | is_partner | is_admin_superuser)
+rules.add_perm(
+    "network.view_relationship_health", (is_institution_staff & of_own_institution) | is_admin_superuser
+)

@@ -26,3 +26,7 @@ rules.add_perm(
     (is_office & leads_partnership) | (is_institution_staff & owns_partnership) | is_admin_superuser,
 )
 rules.add_perm("partnerships.hand_over", is_office | is_admin_superuser)
+# Health pages (continuum, health overview): the institution's staff read them; changing the step is an edit.
+rules.add_perm("partnerships.view_health", is_institution_staff | is_admin_superuser)
+# A partnership's health page reads the lead institution's contact moments: its staff only.
+rules.add_perm("partnerships.view_partnership_health", (is_institution_staff & leads_partnership) | is_admin_superuser)

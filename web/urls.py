@@ -1,4 +1,16 @@
-from web.views import courses, engagements, home, organisations, partnerships, people, relationships, tokens
+from web.views import (
+    answer,
+    assessments,
+    courses,
+    engagements,
+    health,
+    home,
+    organisations,
+    partnerships,
+    people,
+    relationships,
+    tokens,
+)
 
 urlpatterns = [
     *home.urlpatterns,
@@ -9,4 +21,7 @@ urlpatterns = [
     *courses.urlpatterns,
     *engagements.urlpatterns,
     *tokens.urlpatterns,
+    *health.urlpatterns,
+    *assessments.urlpatterns,
+    *answer.urlpatterns,
 ]

@@ -15,9 +15,12 @@ from accounts.models import ApiToken, User
 
 
 class ApiClient:
-    def __init__(self, user: User | None, **headers: str) -> None:
+    def __init__(self, user: User | None, *, accept_language: str | None = "en", **headers: str) -> None:
         self.client = Client()
+        # Assertions read English messages; the language tests choose their own header, or none.
         self.headers = dict(headers)
+        if accept_language:
+            self.headers["Accept-Language"] = accept_language
         if user is not None:
             _token, key = ApiToken.issue(user, "tests")
             self.headers["Authorization"] = f"Bearer {key}"

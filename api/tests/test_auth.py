@@ -84,8 +84,8 @@ def test_an_anonymous_write_gets_401_not_a_csrf_refusal(world):
 
 
 def test_errors_come_in_the_users_own_language_without_accept_language(world):
-    dutch = ApiClient(world.coordinator)  # world users speak Dutch
-    english = ApiClient(f.make_user("coordinator", institution=world.a, language="en"))
+    dutch = ApiClient(world.coordinator, accept_language=None)  # world users speak Dutch
+    english = ApiClient(f.make_user("coordinator", institution=world.a, language="en"), accept_language=None)
     for client, message, language in (
         (dutch, "Dit veld kan niet leeg zijn", "nl"),
         (english, "This field cannot be blank.", "en"),

@@ -82,7 +82,7 @@ def test_staff_read_an_organisation_by_its_public_id(world, api_as, poverty):
     assert response.status_code == 200
     body = response.json()
     assert body["id"] == str(world.org.public_id)
-    assert body["themes"] == [{"slug": "poverty", "name": "Armoede"}]
+    assert body["themes"] == [{"slug": "poverty", "name": "Poverty"}]  # in the language asked for
     assert "pk" not in body and body["version"] == 1
 
 

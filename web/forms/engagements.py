@@ -13,6 +13,7 @@ from engagements.models import Course, Engagement
 from network.models import Campus, Institution, Organisation, Person, SofarRole
 from partnerships.models import Partnership
 from web.forms.partnerships import ANY, DateOrderMixin
+from web.forms.widgets import DateInput
 
 ACADEMIC_YEAR = re.compile(r"^(\d{4})-(\d{4})$")
 
@@ -148,8 +149,8 @@ class EngagementForm(DateOrderMixin, forms.Form):
     partnership = forms.ModelChoiceField(
         label=_("Partnership"), queryset=Partnership.objects.none(), required=False, to_field_name="public_id"
     )
-    start_date = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(label=_("End date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(label=_("Start date"), widget=DateInput())
+    end_date = forms.DateField(label=_("End date"), required=False, widget=DateInput())
     hours = forms.IntegerField(label=_("Hours"), min_value=0, initial=0, help_text=_("Hours planned in total."))
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     outcomes = forms.CharField(label=_("Outcomes"), required=False, widget=forms.Textarea(attrs={"rows": 4}))

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from network.models import Interaction, Person, Relationship
+from web.forms.widgets import DateInput
 
 
 class InteractionForm(forms.Form):
@@ -21,13 +22,14 @@ class InteractionForm(forms.Form):
         label=_("Relationship"),
         empty_label=_("My own contact with them"),
     )
-    occurred_on = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-    )
+    occurred_on = forms.DateField(label=_("Date"), widget=DateInput())
     channel = forms.ChoiceField(label=_("Channel"), choices=Interaction.Channel.choices)
     mode = forms.ChoiceField(label=_("Direct or indirect"), choices=Interaction.Mode.choices)
     intermediary = forms.ModelChoiceField(
-        queryset=Person.objects.none(), required=False, label=_("Intermediary"), help_text=_("Only for indirect contact.")
+        queryset=Person.objects.none(),
+        required=False,
+        label=_("Intermediary"),
+        help_text=_("Only for indirect contact."),
     )
     initiated_by = forms.ChoiceField(label=_("Who took the initiative"), choices=SIDES, initial="ours")
     decision = forms.ChoiceField(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from network.models import Campus, Institution, Organisation, Person
 from partnerships.models import ContinuumStage, Partnership, PartnershipParty
+from web.forms.widgets import DateInput
 
 ANY = [("", _("Any"))]
 
@@ -98,8 +99,8 @@ class PartnershipForm(DateOrderMixin, forms.Form):
     )
     status = forms.ChoiceField(label=_("Status"), choices=Partnership.Status.choices, initial=Partnership.Status.ACTIVE)
     campus = forms.ModelChoiceField(label=_("Campus"), queryset=Campus.objects.none(), required=False)
-    start_date = forms.DateField(label=_("Start date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(label=_("End date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(label=_("Start date"), required=False, widget=DateInput())
+    end_date = forms.DateField(label=_("End date"), required=False, widget=DateInput())
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(

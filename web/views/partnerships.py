@@ -96,6 +96,8 @@ def _render_detail(request: HttpRequest, partnership: Partnership, form: Interac
         "engagement_count": engagements.count(),
         "coverage": partnership_coverage(partnership),
         "can_change": user.has_perm("partnerships.change_partnership", partnership),
+        "can_see_health": user.has_perm("partnerships.view_partnership_health", partnership),
+        "can_assess": user.has_perm("assessment.add_round", partnership),
         "can_log": can_log,
         "contact_form": form,
         "timeline": timeline_rows(_timeline(request, partnership)),

@@ -102,6 +102,7 @@ def _detail_context(request: HttpRequest, relationship: Relationship, **override
         and (relationship.last_contact_on is None or relationship.last_contact_on < cutoff),
         "cutoff": cutoff,
         "can_change_owners": user.has_perm("network.change_relationship", relationship),
+        "can_see_health": user.has_perm("network.view_relationship_health", relationship),
         "can_see_history": user.has_perm("network.change_relationship", relationship),
         "can_log": can_log,
         "contact_post_url": reverse("relationship-log-contact", args=[relationship.public_id]),
