@@ -7,6 +7,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from lib.models import PublicIdModel, VersionedModel
@@ -70,9 +71,9 @@ class Engagement(PublicIdModel, VersionedModel):
     class Level(models.TextChoices):
         COURSE = "course", _("Course")
         PROGRAMME = "programme", _("Programme")
-        FACULTY = "faculty", _("Faculty")
+        FACULTY = "faculty", pgettext_lazy("level of collaboration", "Faculty")
         INSTITUTION = "institution", _("Institution")
-        CITY = "city", _("City")
+        CITY = "city", pgettext_lazy("level of collaboration", "City")
 
     class Direction(models.TextChoices):
         TO_NEIGHBOURHOOD = "to_neighbourhood", _("Students go into the neighbourhood")
