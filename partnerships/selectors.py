@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from network.models import Affiliation, Interaction, SofarRole
+from network.models import Affiliation, Interaction, Relationship, SofarRole
 from network.selectors import SofarCoverage, sofar_coverage
 from partnerships.models import Partnership
 
@@ -30,15 +30,23 @@ def partnership_coverage(partnership: Partnership) -> SofarCoverage:
     )
 
 
+def partnership_relationship_ids(partnership: Partnership) -> QuerySet[Relationship]:
+    """The lead institution's relationships with the partnership's organisations, at either end.
+
+    Two index lookups joined by UNION: an OR across both ends makes SQLite scan the
+    institution's whole index instead.
+    """
+    organisation_ids = partnership.parties.values("organisation_id")
+    ends = Relationship.objects.filter(institution_id=partnership.institution_id).order_by().values_list("pk", flat=True)
+    # A subquery, not a list: evaluated when the timeline is read, so it sees a relationship
+    # created in the same request.
+    return ends.filter(a_organisation_id__in=organisation_ids).union(ends.filter(b_organisation_id__in=organisation_ids))
+
+
 def partnership_timeline(partnership: Partnership) -> QuerySet[Interaction]:
     """Contact moments of the lead institution with the partnership's organisations."""
-    organisation_ids = partnership.parties.values("organisation_id")
     return (
-        Interaction.objects.filter(institution_id=partnership.institution_id)
-        .filter(
-            Q(relationship__a_organisation_id__in=organisation_ids)
-            | Q(relationship__b_organisation_id__in=organisation_ids)
-        )
+        Interaction.objects.filter(relationship_id__in=partnership_relationship_ids(partnership))
         .select_related(
             "relationship__a_person",
             "relationship__a_organisation",

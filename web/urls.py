@@ -1,14 +1,17 @@
 from web.views import (
     answer,
     assessments,
+    continuum,
     courses,
     engagements,
     health,
+    health_overview,
     home,
     organisations,
     partnerships,
     people,
     relationships,
+    strategic,
     tokens,
 )
 
@@ -24,4 +27,7 @@ urlpatterns = [
     *health.urlpatterns,
     *assessments.urlpatterns,
     *answer.urlpatterns,
+    *continuum.urlpatterns,
+    *health_overview.urlpatterns,
+    *strategic.urlpatterns,
 ]

@@ -116,13 +116,13 @@ class PartnershipForm(DateOrderMixin, forms.Form):
         self.fields["organisations"].queryset = organisations
         self.fields["owners"].queryset = people.filter(institution_id=institution.pk, is_active=True)
         self.fields["campus"].queryset = Campus.objects.filter(institution_id=institution.pk)
+        self.fields["other_institutions"].queryset = Institution.objects.exclude(pk=institution.pk)
         if editing:
-            # The partnership services set the other institutions when it is created only.
-            del self.fields["other_institutions"]
+            # A step on the continuum is confirmed on the continuum page, with its evidence and a reason.
+            del self.fields["stage"]
             self.fields["version"].required = True
         else:
             del self.fields["version"]
-            self.fields["other_institutions"].queryset = Institution.objects.exclude(pk=institution.pk)
 
     @staticmethod
     def initial_for(partnership: Partnership) -> dict[str, Any]:
@@ -133,7 +133,7 @@ class PartnershipForm(DateOrderMixin, forms.Form):
             "owners": list(partnership.owners.all()),
             "kind": partnership.kind,
             "basis": partnership.basis,
-            "stage": partnership.stage,
+            "other_institutions": list(partnership.other_institutions.all()),
             "status": partnership.status,
             "campus": partnership.campus_id,
             "start_date": partnership.start_date,

@@ -411,7 +411,8 @@ def test_the_lead_coordinator_edits_a_partnership_and_adds_a_second_owner(world,
     assert response.status_code == 302
     shared.refresh_from_db()
     assert shared.title == "Buurtcampus (vernieuwd)"
-    assert shared.stage == ContinuumStage.INTEGRATION
+    # The step is confirmed on the continuum page, with its evidence, not in this form.
+    assert shared.stage == ContinuumStage.PLANNING
     assert shared.owners.count() == 2
     assert "Only one owner" not in _page(client, _detail(shared))
 

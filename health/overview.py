@@ -1,0 +1,261 @@
+"""The health overview: an institution's partnerships, worst first, with flags that explain themselves.
+
+The flags, as stated on the page:
+
+* **no contact for N months** (bad): the last contact moment of the lead
+  institution with any of the partnership's organisations (the newest
+  ``Relationship.last_contact_on`` over its relationships with them) is older
+  than the institution's ``stale_after_months``, or there is none.
+* **no owner** (bad): the partnership is marked orphaned or has no active
+  owner; **one owner only** (warning): exactly one active owner.
+* **assessment overdue** (warning): no assessment round started in the last
+  twelve months, or the planned joint evaluation date has passed.
+* **one-sided effort** (bad): ``health.equity.one_sided_partnership_ids``.
+* **large perception gap** (bad): the mean gap between the campus side and the
+  community side in the latest round answered by both
+  (``assessment.scoring.latest_perception_gaps``) is at least
+  ``PERCEPTION_GAP_FLAG`` points.
+
+The first three are SQL annotations. The last two come from the bulk
+functions of ``health.equity`` and ``assessment.scoring``, called once for the
+ids of the (filtered) list, restricted to the partnerships that have
+contributions or assessment rounds at all; their answer becomes an annotation
+too. So the whole list is ordered worst first and filtered on any flag in the
+database, with a fixed number of queries whatever the size of the region.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Case, Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from network.models import Institution, Relationship
+from network.selectors import stale_cutoff
+from partnerships.continuum import ASSESSMENT_VALID_DAYS, EvidenceRecord
+from partnerships.models import Partnership, PartnershipParty
+
+PERCEPTION_GAP_FLAG = 1.5
+
+STALE, NO_OWNER, ONE_OWNER, OVERDUE, ONE_SIDED, PERCEPTION_GAP = (
+    "stale",
+    "no_owner",
+    "one_owner",
+    "overdue",
+    "one_sided",
+    "perception_gap",
+)
+FLAG_CHOICES = [
+    (STALE, gettext_lazy("No recent contact")),
+    (ONE_SIDED, gettext_lazy("One-sided effort")),
+    (PERCEPTION_GAP, gettext_lazy("Large perception gap")),
+    (NO_OWNER, gettext_lazy("No owner")),
+    (ONE_OWNER, gettext_lazy("One owner only")),
+    (OVERDUE, gettext_lazy("Assessment overdue")),
+]
+# How much each flag weighs when the list is ordered worst first.
+WEIGHTS = {NO_OWNER: 8, STALE: 4, ONE_SIDED: 4, PERCEPTION_GAP: 4, OVERDUE: 2, ONE_OWNER: 1}
+
+
+@dataclass(frozen=True)
+class Flag:
+    code: str
+    level: str  # "bad" or "warn", as the CSS classes
+    text: str
+    records: list[EvidenceRecord] = field(default_factory=list)
+
+
+@dataclass
+class HealthRow:
+    partnership: Partnership
+    flags: list[Flag]
+
+    @property
+    def healthy(self) -> bool:
+        return not self.flags
+
+
+def _last_contact(side: str) -> Subquery:
+    parties = PartnershipParty.objects.filter(partnership_id=OuterRef(OuterRef("pk"))).values("organisation_id")
+    newest = (
+        Relationship.objects.filter(
+            institution_id=OuterRef("institution_id"), **{f"{side}_organisation_id__in": parties}
+        )
+        .order_by()
+        .values("institution_id")
+        .annotate(newest=Max("last_contact_on"))
+        .values("newest")
+    )
+    return Subquery(newest)
+
+
+def _flag(condition: Q) -> Case:
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+@dataclass
+class HealthList:
+    """Partnerships annotated with ``flag_<code>`` (0 or 1) and ``severity``, worst first; ``gaps`` gives
+    the perception gap of each partnership that has one."""
+
+    queryset: QuerySet[Partnership]
+    gaps: dict[int, float]
+
+
+def with_health(
+    queryset: QuerySet[Partnership], institution: Institution, *, today: dt.date | None = None
+) -> HealthList:
+    """Annotate every flag and order worst first. Four queries are run here (the ids, one-sidedness and two
+    for the perception gaps); the rest is SQL in the returned queryset."""
+    from assessment.models import Round
+    from assessment.scoring import latest_perception_gaps
+    from engagements.models import Contribution
+    from health.equity import one_sided_partnership_ids
+
+    today = today or timezone.localdate()
+    cutoff = stale_cutoff(institution, today)
+    since = timezone.now() - dt.timedelta(days=ASSESSMENT_VALID_DAYS)
+    candidates = list(
+        queryset.order_by()
+        .annotate(
+            has_contributions=Exists(Contribution.objects.filter(engagement__partnership_id=OuterRef("pk"))),
+            has_rounds=Exists(Round.objects.filter(partnership_id=OuterRef("pk"))),
+        )
+        .filter(Q(has_contributions=True) | Q(has_rounds=True))
+        .values_list("pk", "has_contributions", "has_rounds")
+    )
+    one_sided = one_sided_partnership_ids([pk for pk, contributed, _r in candidates if contributed])
+    gaps = latest_perception_gaps([pk for pk, _c, assessed in candidates if assessed])
+    wide = [pk for pk, gap in gaps.items() if gap >= PERCEPTION_GAP_FLAG]
+
+    owners = (
+        Partnership.owners.through.objects.filter(partnership_id=OuterRef("pk"), person__is_active=True)
+        .order_by()
+        .values("partnership_id")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    recent_round = Round.objects.filter(partnership_id=OuterRef("pk"), created_at__gte=since)
+    queryset = queryset.annotate(
+        contact_a=_last_contact("a"),
+        contact_b=_last_contact("b"),
+        active_owners=Coalesce(Subquery(owners), Value(0)),
+        has_recent_round=Exists(recent_round),
+    )
+    never_or_old = Q(contact_a__isnull=True) | Q(contact_a__lt=cutoff)
+    never_or_old_b = Q(contact_b__isnull=True) | Q(contact_b__lt=cutoff)
+    queryset = queryset.annotate(
+        flag_stale=_flag(never_or_old & never_or_old_b),
+        flag_no_owner=_flag(Q(orphaned=True) | Q(active_owners=0)),
+        flag_one_owner=_flag(Q(orphaned=False, active_owners=1)),
+        flag_overdue=_flag(Q(has_recent_round=False) | Q(next_evaluation_on__lt=today)),
+        flag_one_sided=_flag(Q(pk__in=sorted(one_sided))),
+        flag_perception_gap=_flag(Q(pk__in=sorted(wide))),
+    )
+    severity = sum((F(f"flag_{code}") * weight for code, weight in WEIGHTS.items()), start=Value(0))
+    ordered = queryset.annotate(severity=severity).order_by("-severity", F("title").asc(), "id")
+    return HealthList(queryset=ordered, gaps=gaps)
+
+
+def filter_flag(queryset: QuerySet[Partnership], flag: str) -> QuerySet[Partnership]:
+    """Keep the partnerships carrying ``flag``; ``queryset`` comes from ``with_health``."""
+    if flag in WEIGHTS:
+        return queryset.filter(**{f"flag_{flag}": 1})
+    return queryset
+
+
+def _latest_answered_rounds(partnership_ids: list[int]) -> dict[int, EvidenceRecord]:
+    from assessment.models import Respondent, Round
+
+    def answered_by(side: str) -> Exists:
+        return Exists(Respondent.objects.filter(round_id=OuterRef("pk"), side=side, submitted_at__isnull=False))
+
+    rounds = (
+        Round.objects.filter(partnership_id__in=partnership_ids)
+        .filter(answered_by(Respondent.Side.CAMPUS), answered_by(Respondent.Side.COMMUNITY))
+        .order_by("partnership_id", "-created_at", "-id")
+        .values_list("partnership_id", "public_id", "title")
+    )
+    latest: dict[int, EvidenceRecord] = {}
+    for partnership_id, public_id, title in rounds:
+        latest.setdefault(partnership_id, EvidenceRecord("round", str(public_id), title))
+    return latest
+
+
+def health_rows(
+    partnerships: list[Partnership],
+    institution: Institution,
+    *,
+    gaps: dict[int, float],
+    today: dt.date | None = None,
+) -> list[HealthRow]:
+    """The flags of the partnerships of one page (from ``with_health``), each with its records."""
+    today = today or timezone.localdate()
+    wide = [p.pk for p in partnerships if p.flag_perception_gap]
+    rounds = _latest_answered_rounds(wide) if wide else {}
+    months = institution.stale_after_months
+    rows = []
+    for p in partnerships:
+        owners = EvidenceRecord("owners", str(p.public_id), p.title)
+        flags: list[Flag] = []
+        last_contact = max((d for d in (p.contact_a, p.contact_b) if d is not None), default=None)
+        p.last_contact = last_contact  # type: ignore[attr-defined]
+        if p.flag_no_owner:
+            flags.append(Flag(NO_OWNER, "bad", _("No owner: nobody inside the institution looks after it."), [owners]))
+        elif p.flag_one_owner:
+            flags.append(
+                Flag(ONE_OWNER, "warn", _("One owner only: add a second owner before that person leaves."), [owners])
+            )
+        if p.flag_stale:
+            text = ngettext("No contact for %(months)d month", "No contact for %(months)d months", months) % {
+                "months": months
+            }
+            if last_contact:
+                text += " " + _("(last contact on %(date)s).") % {"date": last_contact}
+            else:
+                text += " " + _("(no contact moment recorded).")
+            flags.append(Flag(STALE, "bad", text, [EvidenceRecord("timeline", str(p.public_id), p.title)]))
+        if p.flag_one_sided:
+            flags.append(
+                Flag(
+                    ONE_SIDED,
+                    "bad",
+                    _("One-sided effort: one side carries the cost, or only one side names benefits."),
+                    [EvidenceRecord("equity", str(p.public_id), p.title)],
+                )
+            )
+        if p.flag_perception_gap:
+            record = rounds.get(p.pk)
+            flags.append(
+                Flag(
+                    PERCEPTION_GAP,
+                    "bad",
+                    _(
+                        "Large perception gap: the campus side and the community side differ by %(gap).1f points "
+                        "on average (flagged from %(threshold).1f)."
+                    )
+                    % {"gap": gaps[p.pk], "threshold": PERCEPTION_GAP_FLAG},
+                    [record] if record else [],
+                )
+            )
+        if p.flag_overdue:
+            if p.next_evaluation_on and p.next_evaluation_on < today:
+                text = _("Assessment overdue: the joint evaluation planned on %(date)s has passed.") % {
+                    "date": p.next_evaluation_on
+                }
+            else:
+                text = _("Assessment overdue: no assessment round in the last twelve months.")
+            flags.append(Flag(OVERDUE, "warn", text, [EvidenceRecord("rounds", str(p.public_id), p.title)]))
+        rows.append(HealthRow(partnership=p, flags=flags))
+    return rows
+
+
+def overview_base(user: Any, institution: Institution) -> QuerySet[Partnership]:
+    """The partnerships the institution leads and the user may see, not ended."""
+    return Partnership.objects.for_user(user).filter(institution=institution).exclude(status=Partnership.Status.ENDED)
