@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "assessment",
     "web",
     "api",
+    "demo",
 ]
 
 MIDDLEWARE = [

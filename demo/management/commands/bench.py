@@ -1,0 +1,128 @@
+"""``manage.py bench`` (``make bench``): a region-scale data set in its own database, then every main page timed.
+
+The developer's database is never touched: on SQLite the data goes to its own
+file (default ``bench/data/bench.sqlite3``); on PostgreSQL (``DATABASE_URL``)
+to a database named after the configured one with ``_bench`` appended,
+created when missing.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.utils import load_backend
+
+from accounts.models import User
+from demo import bulk, measure
+
+
+class Command(BaseCommand):
+    help = "Generate a region-scale data set in a separate database and time every main page and API list."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--scale", type=float, default=1.0, help="Fraction of the region-scale sizes (0.01 is quick)."
+        )
+        parser.add_argument("--reuse", action="store_true", help="Keep an existing generated database.")
+        parser.add_argument(
+            "--database", default="", help="SQLite file of the benchmark (default bench/data/bench.sqlite3)."
+        )
+        parser.add_argument("--output", default="", help="Results file (default bench/results-<database>.md).")
+        parser.add_argument("--runs", type=int, default=30, help="Timed requests per page.")
+        parser.add_argument("--warmup", type=int, default=3, help="Untimed requests per page first.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        warnings.filterwarnings("ignore", message="No directory at")
+        with bench_database(options["database"], reuse=options["reuse"]) as fresh:
+            self.run_bench(fresh, **options)
+
+    def run_bench(self, fresh: bool, **options: Any) -> None:
+        generation_s = None
+        # A reused database may predate the newest migrations.
+        call_command("migrate", verbosity=0, interactive=False)
+        if fresh:
+            self.stdout.write(self.style.MIGRATE_HEADING(f"Generating at scale {options['scale']:g}"))
+            started = time.monotonic()
+            bulk.generate_region(options["scale"], progress=self.stdout.write)
+            generation_s = time.monotonic() - started
+            if problems := bulk.verify():
+                raise CommandError("The generated data is inconsistent: " + "; ".join(problems))
+            self.stdout.write("  checked: last contact dates and orphaned flags agree with the rows")
+            self.stdout.write("  analysing tables for the query planner")
+            bulk.analyse()
+            self.stdout.write(f"  generated in {generation_s / 60:.1f} minutes")
+        user = User.objects.filter(username=bulk.BENCH_USERNAME).select_related("person").first()
+        if user is None:
+            raise CommandError("The benchmark database has no benchmark coordinator: run without --reuse.")
+        sizes = bulk.table_sizes()
+        self.stdout.write(self.style.MIGRATE_HEADING("Measuring"))
+        results = measure.run(user, runs=options["runs"], warmup=options["warmup"], progress=self.stdout.write)
+        vendor = "postgresql" if connection.vendor == "postgresql" else connection.vendor
+        output = Path(options["output"] or settings.BASE_DIR / "bench" / f"results-{vendor}.md")
+        output.parent.mkdir(parents=True, exist_ok=True)
+        measure.write_markdown(
+            output,
+            results,
+            sizes=sizes,
+            scale=options["scale"],
+            generation_s=generation_s,
+            runs=options["runs"],
+            warmup=options["warmup"],
+        )
+        slow = [r for r in results if r.over_budget]
+        self.stdout.write(self.style.SUCCESS(f"Results written to {output}"))
+        if slow:
+            self.stdout.write(self.style.WARNING(f"{len(slow)} page(s) over the {measure.BUDGET_MS:.0f} ms budget."))
+
+
+@contextmanager
+def bench_database(database: str, *, reuse: bool) -> Iterator[bool]:
+    """Swap the default connection for one to the benchmark's own database; yields True when it must be filled.
+
+    A new connection object rather than a renamed one: the developer's (or a
+    test's) connection is left exactly as it was and put back afterwards.
+    """
+    original = connections[DEFAULT_DB_ALIAS]
+    config = {**original.settings_dict}
+    fresh = True
+    if original.vendor == "sqlite":
+        path = Path(database) if database else settings.BASE_DIR / "bench" / "data" / "bench.sqlite3"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fresh = not (reuse and path.exists())
+        if fresh:
+            for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                leftover.unlink(missing_ok=True)
+        config["NAME"] = str(path)
+    elif original.vendor == "postgresql":
+        name = database or f"{original.settings_dict['NAME']}_bench"
+        with original._nodb_cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            exists = cursor.fetchone() is not None
+            fresh = not (exists and reuse)
+            if exists and fresh:
+                cursor.execute(f'DROP DATABASE "{name}"')
+            if fresh:
+                cursor.execute(f'CREATE DATABASE "{name}"')
+        config["NAME"] = name
+    else:
+        raise CommandError(f"The benchmark supports SQLite and PostgreSQL, not {original.vendor}.")
+    bench = load_backend(config["ENGINE"]).DatabaseWrapper(config, DEFAULT_DB_ALIAS)
+    connections[DEFAULT_DB_ALIAS] = bench
+    try:
+        if fresh and bench.vendor == "sqlite":
+            with bench.cursor() as cursor:
+                # A throw-away database: durability does not matter while it is filled.
+                cursor.execute("PRAGMA synchronous=OFF")
+        yield fresh
+    finally:
+        bench.close()
+        connections[DEFAULT_DB_ALIAS] = original
