@@ -5,6 +5,7 @@ With no variables at all Brug runs on an embedded SQLite database with debug off
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -60,6 +61,8 @@ INSTALLED_APPS = [
     "partnerships",
     "engagements",
     "assessment",
+    "places",
+    "agreements",
     "web",
     "api",
     "demo",
@@ -171,12 +174,19 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Map tiles for the neighbourhood maps: a URL template like https://tile.example.org/{z}/{x}/{y}.png.
+# Empty: no tiles are fetched and the maps show their points on a plain background.
+BRUG_TILE_URL = env_str("BRUG_TILE_URL", "")
+# Its origin (a {s} subdomain as a wildcard) is the only outside address images may come from.
+_tile = urlsplit(BRUG_TILE_URL.replace("{s}", "*"))
+_TILE_ORIGINS = [f"{_tile.scheme}://{_tile.netloc}"] if BRUG_TILE_URL else []
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *_TILE_ORIGINS],
         "connect-src": ["'self'"],
         "font-src": ["'self'"],
         "frame-ancestors": ["'none'"],

@@ -34,6 +34,7 @@ from accounts.models import Role, User
 from engagements.models import Course, Engagement, Participation
 from network.models import (
     Affiliation,
+    Campus,
     Institution,
     Interaction,
     Organisation,
@@ -197,6 +198,24 @@ def generate_region(scale: float, progress: Progress) -> dict[str, int]:
     ]
     sizes["institutions"] = insert(Institution, institutions, progress, "institutions")
     inst_ids = [i.pk for i in institutions]
+    # One campus per institution, in a city centre, for the neighbourhood pages.
+    campuses = []
+    for i in inst_ids:
+        city = sorted(names.CITY_CENTRES)[i % len(names.CITY_CENTRES)]
+        lat, lon = names.CITY_CENTRES[city]
+        campuses.append(
+            Campus(
+                institution_id=i,
+                name=f"Campus {city}",
+                slug=f"campus-{i}",
+                city=city,
+                latitude=lat,
+                longitude=lon,
+                neighbourhood_radius_m=1500,
+                neighbourhood_name=city,
+            )
+        )
+    sizes["campuses"] = insert(Campus, campuses, progress, "campuses")
 
     # Organisations: one shared directory.
     def organisations() -> Iterator[Organisation]:

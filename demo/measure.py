@@ -26,7 +26,7 @@ from django.urls import NoReverseMatch, reverse
 
 from accounts.models import ApiToken, User
 from engagements.models import Course, Engagement
-from network.models import Interaction, Organisation, Person, Relationship
+from network.models import Campus, Interaction, Organisation, Person, Relationship
 from partnerships.models import Partnership
 
 BUDGET_MS = 200.0
@@ -73,6 +73,7 @@ class Targets:
     partnership: Partnership | None
     course: Course | None
     engagement: Engagement | None
+    campus: Campus | None = None
 
 
 def heaviest(user: User) -> Targets:
@@ -105,6 +106,7 @@ def heaviest(user: User) -> Targets:
         partnership=top(Partnership.objects.filter(institution_id=inst), "engagements"),
         course=top(Course.objects.filter(institution_id=inst), "engagements"),
         engagement=top(Engagement.objects.filter(institution_id=inst, pk__lte=50), "participations"),
+        campus=Campus.objects.filter(institution_id=inst, latitude__isnull=False).select_related("institution").first(),
     )
 
 
@@ -138,6 +140,17 @@ def web_pages(targets: Targets) -> list[tuple[str, str]]:
     add("Course detail", "course-detail", targets.course)
     add("Engagements", "engagement-list")
     add("Engagement detail", "engagement-detail", targets.engagement)
+    if targets.campus is not None:
+        campus = {"institution": targets.campus.institution.slug, "campus": targets.campus.slug}
+        for name, url_name in (
+            ("Neighbourhood page", "campus-neighbourhood"),
+            ("Neighbourhood map", "campus-map"),
+            ("Neighbourhood map data", "campus-map-data"),
+        ):
+            try:
+                pages.append((name, reverse(url_name, kwargs=campus)))
+            except NoReverseMatch:
+                pages.append((name, f"({url_name}: no such URL)"))
     return pages
 
 
@@ -303,6 +316,7 @@ def write_markdown(
     generation_s: float | None,
     runs: int,
     warmup: int,
+    extras: list[tuple[str, str, str]] | None = None,
 ) -> None:
     lines = [
         f"# Brug benchmark on {machine()['database']}",
@@ -355,4 +369,7 @@ def write_markdown(
         lines += [f"### {r.name} (`{r.path}`): p95 {r.p95_ms:.0f} ms", "", "Slowest queries and their plans:", ""]
         for ms, sql in r.slowest_sql:
             lines += [f"- {ms:.1f} ms", "", "```sql", sql[:1500], "```", "", "```", explain(sql), "```", ""]
+    if extras:
+        lines += ["", "## Other timings", "", "| what | measured | target |", "| --- | ---: | --- |"]
+        lines += [f"| {what} | {measured} | {target} |" for what, measured, target in extras]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

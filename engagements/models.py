@@ -135,7 +135,7 @@ class Engagement(PublicIdModel, VersionedModel):
         verbose_name = _("engagement")
         verbose_name_plural = _("engagements")
         indexes = [
-            models.Index(fields=["institution", "-start_date"]),
+            models.Index(fields=["institution", "-start_date", "-id"]),
             models.Index(fields=["institution", "kind", "-start_date"]),
             models.Index(fields=["institution", "status", "-start_date"]),
             models.Index(fields=["organisation", "-start_date"]),

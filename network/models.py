@@ -159,6 +159,8 @@ class Organisation(PublicIdModel, VersionedModel):
             models.Index(fields=["kind", "name"]),
             models.Index(fields=["city", "name"]),
             models.Index(fields=["enterprise_number"]),
+            # The neighbourhood map's bounding-box prefilter.
+            models.Index(fields=["latitude", "longitude"]),
         ]
 
     def __str__(self) -> str:
@@ -316,6 +318,8 @@ class Relationship(PublicIdModel, VersionedModel):
         verbose_name_plural = _("relationships")
         indexes = [
             models.Index(fields=["institution", "status", "last_contact_on"]),
+            # The list's own order, so a page is read from the index without sorting.
+            models.Index(fields=["institution", "-last_contact_on", "id"]),
             models.Index(fields=["institution", "orphaned", "status"]),
             models.Index(fields=["a_organisation", "institution"]),
             models.Index(fields=["b_organisation", "institution"]),

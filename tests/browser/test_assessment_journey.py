@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Browser, expect
 
+from assessment.builtin import install_builtin_instruments
 from assessment.models import Instrument, Respondent, Round
 from assessment.services import field_name
 from assessment.tests.helpers import answer
@@ -34,6 +35,8 @@ def test_a_partner_answers_through_the_mailed_link_and_the_coordinator_sees_both
     world.staff_person.email = "pia@brug.example"
     world.staff_person.save()
     partnership = f.make_partnership(world.a, [world.org], [world.coord_person], title="Buurtcampus Watersport")
+    # Live-server tests empty every table when they end, the built-in instruments too.
+    install_builtin_instruments()
     tres = Instrument.objects.get(institution=None, slug="relationship-tres")
 
     # The coordinator starts a round: herself on the campus side, Pia on the community side.

@@ -13,6 +13,7 @@ from engagements.models import Course, Engagement
 from network.models import Campus, Institution, Organisation, Person, SofarRole
 from partnerships.models import Partnership
 from web.forms.partnerships import ANY, DateOrderMixin
+from web.forms.search_select import SearchSelect, SearchSelectMultiple
 from web.forms.widgets import DateInput
 
 ACADEMIC_YEAR = re.compile(r"^(\d{4})-(\d{4})$")
@@ -47,6 +48,7 @@ class CourseForm(forms.Form):
         queryset=Person.objects.none(),
         to_field_name="public_id",
         error_messages={"required": _("A course needs at least one teacher.")},
+        widget=SearchSelectMultiple(),
     )
     campus = forms.ModelChoiceField(label=_("Campus"), queryset=Campus.objects.none(), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -98,13 +100,25 @@ class EngagementFilterForm(forms.Form):
     direction = forms.ChoiceField(label=_("Direction"), choices=ANY + Engagement.Direction.choices, required=False)
     front = forms.ChoiceField(label=_("Front"), choices=ANY + Engagement.Front.choices, required=False)
     organisation = forms.ModelChoiceField(
-        label=_("Community partner"), queryset=Organisation.objects.none(), required=False, to_field_name="public_id"
+        label=_("Community partner"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        to_field_name="public_id",
+        widget=SearchSelect(),
     )
     course = forms.ModelChoiceField(
-        label=_("Course"), queryset=Course.objects.none(), required=False, to_field_name="public_id"
+        label=_("Course"),
+        queryset=Course.objects.none(),
+        required=False,
+        to_field_name="public_id",
+        widget=SearchSelect(),
     )
     partnership = forms.ModelChoiceField(
-        label=_("Partnership"), queryset=Partnership.objects.none(), required=False, to_field_name="public_id"
+        label=_("Partnership"),
+        queryset=Partnership.objects.none(),
+        required=False,
+        to_field_name="public_id",
+        widget=SearchSelect(),
     )
 
     def __init__(self, *args: Any, visible: QuerySet[Engagement], user: Any, **kwargs: Any) -> None:
@@ -141,13 +155,25 @@ class EngagementForm(DateOrderMixin, forms.Form):
     front = forms.ChoiceField(label=_("Front"), choices=[("", "—"), *Engagement.Front.choices], required=False)
     status = forms.ChoiceField(label=_("Status"), choices=Engagement.Status.choices, initial=Engagement.Status.PLANNED)
     organisation = forms.ModelChoiceField(
-        label=_("Community partner"), queryset=Organisation.objects.none(), required=False, to_field_name="public_id"
+        label=_("Community partner"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        to_field_name="public_id",
+        widget=SearchSelect(),
     )
     course = forms.ModelChoiceField(
-        label=_("Course"), queryset=Course.objects.none(), required=False, to_field_name="public_id"
+        label=_("Course"),
+        queryset=Course.objects.none(),
+        required=False,
+        to_field_name="public_id",
+        widget=SearchSelect(),
     )
     partnership = forms.ModelChoiceField(
-        label=_("Partnership"), queryset=Partnership.objects.none(), required=False, to_field_name="public_id"
+        label=_("Partnership"),
+        queryset=Partnership.objects.none(),
+        required=False,
+        to_field_name="public_id",
+        widget=SearchSelect(),
     )
     start_date = forms.DateField(label=_("Start date"), widget=DateInput())
     end_date = forms.DateField(label=_("End date"), required=False, widget=DateInput())

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from network.models import Interaction, Person, Relationship
+from web.forms.search_select import SearchSelect
 from web.forms.widgets import DateInput
 
 
@@ -27,9 +28,11 @@ class InteractionForm(forms.Form):
     mode = forms.ChoiceField(label=_("Direct or indirect"), choices=Interaction.Mode.choices)
     intermediary = forms.ModelChoiceField(
         queryset=Person.objects.none(),
+        to_field_name="public_id",
         required=False,
         label=_("Intermediary"),
         help_text=_("Only for indirect contact."),
+        widget=SearchSelect(),
     )
     initiated_by = forms.ChoiceField(label=_("Who took the initiative"), choices=SIDES, initial="ours")
     decision = forms.ChoiceField(

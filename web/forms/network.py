@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from network.models import SOFAR_ORDER, Organisation, Person, Relationship, SofarRole, TargetGroup, Theme
 from network.selectors import ROLE_PAIRS
 from network.services import RoleSpec
+from web.forms.search_select import SearchSelect, SearchSelectMultiple
 
 ORGANISATION_FORM_FIELDS = [
     "name",
@@ -122,6 +123,7 @@ class PersonForm(VersionedForm):
         required=False,
         to_field_name="public_id",
         help_text=_("Needed for the organisation staff role."),
+        widget=SearchSelectMultiple(),
     )
     title = forms.CharField(
         label=_("Position or programme"),
@@ -193,6 +195,7 @@ class HandOverForm(forms.Form):
         to_field_name="public_id",
         empty_label=_("Choose a colleague"),
         help_text=_("They become owner of everything listed above. Contact moments and history stay as they are."),
+        widget=SearchSelect(),
     )
 
     def __init__(self, *args: Any, colleagues: QuerySet[Person], **kwargs: Any) -> None:
@@ -207,17 +210,33 @@ class RelationshipForm(forms.Form):
     """Two actors, each a person of the institution or an organisation, in a SOFAR role; and owners."""
 
     a_person = forms.ModelChoiceField(
-        label=_("Person"), queryset=Person.objects.none(), required=False, to_field_name="public_id"
+        label=_("Person"),
+        queryset=Person.objects.none(),
+        required=False,
+        to_field_name="public_id",
+        widget=SearchSelect(),
     )
     a_organisation = forms.ModelChoiceField(
-        label=_("or organisation"), queryset=Organisation.objects.none(), required=False, to_field_name="public_id"
+        label=_("or organisation"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        to_field_name="public_id",
+        widget=SearchSelect(),
     )
     a_role = forms.ChoiceField(label=_("In the role of"), choices=ROLE_OR_AUTO, required=False)
     b_person = forms.ModelChoiceField(
-        label=_("Person"), queryset=Person.objects.none(), required=False, to_field_name="public_id"
+        label=_("Person"),
+        queryset=Person.objects.none(),
+        required=False,
+        to_field_name="public_id",
+        widget=SearchSelect(),
     )
     b_organisation = forms.ModelChoiceField(
-        label=_("or organisation"), queryset=Organisation.objects.none(), required=False, to_field_name="public_id"
+        label=_("or organisation"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        to_field_name="public_id",
+        widget=SearchSelect(),
     )
     b_role = forms.ChoiceField(label=_("In the role of"), choices=ROLE_OR_AUTO, required=False)
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
@@ -227,6 +246,7 @@ class RelationshipForm(forms.Form):
         to_field_name="public_id",
         help_text=_("Who keeps this relationship alive inside the institution; preferably more than one person."),
         error_messages={"required": _("Every relationship needs at least one owner inside the institution.")},
+        widget=SearchSelectMultiple(),
     )
 
     def __init__(
@@ -277,6 +297,7 @@ class OwnersForm(forms.Form):
         queryset=Person.objects.none(),
         to_field_name="public_id",
         error_messages={"required": _("Every relationship needs at least one owner inside the institution.")},
+        widget=SearchSelectMultiple(),
     )
     current = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -297,6 +318,7 @@ class RelationshipFilterForm(forms.Form):
         required=False,
         to_field_name="public_id",
         empty_label=_("All"),
+        widget=SearchSelect(),
     )
     owner = forms.ModelChoiceField(
         label=_("Owner"),
@@ -304,6 +326,7 @@ class RelationshipFilterForm(forms.Form):
         required=False,
         to_field_name="public_id",
         empty_label=_("All"),
+        widget=SearchSelect(),
     )
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All")), *Relationship.Status.choices]

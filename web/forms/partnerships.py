@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from network.models import Campus, Institution, Organisation, Person
 from partnerships.models import ContinuumStage, Partnership, PartnershipParty
+from web.forms.search_select import SearchSelectMultiple
 from web.forms.widgets import DateInput
 
 ANY = [("", _("Any"))]
@@ -81,6 +82,7 @@ class PartnershipForm(DateOrderMixin, forms.Form):
         queryset=Organisation.objects.none(),
         to_field_name="public_id",
         error_messages={"required": _("Choose at least one partner organisation.")},
+        widget=SearchSelectMultiple(),
     )
     owners = forms.ModelMultipleChoiceField(
         label=_("Owners inside the institution"),
@@ -88,6 +90,7 @@ class PartnershipForm(DateOrderMixin, forms.Form):
         to_field_name="public_id",
         help_text=_("Choose at least two people, so the partnership does not leave with one of them."),
         error_messages={"required": _("A partnership needs at least one owner inside the institution.")},
+        widget=SearchSelectMultiple(),
     )
     other_institutions = forms.ModelMultipleChoiceField(
         label=_("Other institutions"), queryset=Institution.objects.none(), required=False

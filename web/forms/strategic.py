@@ -18,6 +18,7 @@ from engagements.models import Engagement
 from network.models import Institution, Organisation
 from partnerships.models import Goal, Indicator, Milestone, Partnership, PartnershipParty
 from partnerships.strategic import GOAL_FIELDS, INDICATOR_FIELDS, MILESTONE_FIELDS, PARTY_FIELDS, fingerprint
+from web.forms.search_select import SearchSelect
 
 
 def _date(label: Any, *, required: bool = False, **kwargs: Any) -> forms.DateField:
@@ -55,6 +56,7 @@ class AddPartyForm(forms.Form):
         queryset=Organisation.objects.none(),
         to_field_name="public_id",
         required=False,
+        widget=SearchSelect(),
     )
     institution = forms.ModelChoiceField(
         label=_("Or another institution"), queryset=Institution.objects.none(), required=False

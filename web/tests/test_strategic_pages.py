@@ -125,7 +125,7 @@ def test_an_anonymous_visitor_cannot_post(as_user, partnership):
 def test_adding_a_party_widens_the_partnership_on_its_timeline(world, as_user, partnership):
     city = f.make_organisation("Stad Leuven", kind=Organisation.Kind.CITY_SERVICE)
     client = as_user(world.coordinator)
-    form_page = client.get(url("strategic-party-add", partnership))
+    form_page = client.post(url("strategic-party-add", partnership), {"organisation_q": "Leuven"})
     assert "Stad Leuven" in text(form_page)
     response = client.post(
         url("strategic-party-add", partnership),

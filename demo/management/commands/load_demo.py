@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
+from agreements.models import Agreement, Signature
 from demo.content import CASE_ORGANISATION_NAMES, GHENT_SLUG, LEUVEN_SLUG, Cases, load_cases
 from demo.generate import generate_network, organisation_names
 from engagements.models import Course, Engagement
@@ -143,6 +144,8 @@ class Command(BaseCommand):
 
 DEMO_EXTENSIONS = [
     "partnerships.demo_strategic.load_demo_strategic",
+    "agreements.demo.load_demo_agreements",
+    "places.demo.load_demo_places",
 ]
 
 
@@ -181,6 +184,10 @@ def wipe(*, scale: float = 1.0) -> None:
     User.objects.filter(
         Q(institution__in=institutions) | Q(organisation__in=organisations) | Q(username__in=usernames)
     ).delete()
+    # Agreements protect the partnerships and engagements they are about, and signatures protect
+    # what was signed: the demo's go first, on purpose.
+    Signature.objects.filter(version__agreement__institution__in=institutions).delete()
+    Agreement.objects.filter(institution__in=institutions).delete()
     Engagement.objects.filter(institution__in=institutions).delete()
     Course.objects.filter(institution__in=institutions).delete()
     Partnership.objects.filter(institution__in=institutions).delete()

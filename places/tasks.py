@@ -1,0 +1,39 @@
+"""Mail about booking requests, sent by the task worker after the decision is committed."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django_tasks import task
+
+from places.models import Booking
+
+
+@task()
+def send_booking_decision(booking_id: int) -> None:
+    """Tell the requester, in the language they asked in, whether their request was approved."""
+    booking = Booking.objects.select_related("facility__campus__institution").filter(pk=booking_id).first()
+    if booking is None or booking.status == Booking.Status.PENDING:
+        return
+    with translation.override(booking.language):
+        facility = booking.facility
+        context = {
+            "booking": booking,
+            "facility": facility,
+            "campus": facility.campus,
+            "institution": facility.campus.institution,
+            "approved": booking.status == Booking.Status.APPROVED,
+            "link": settings.BRUG_SITE_URL.rstrip("/") + reverse("public-facility", args=[facility.public_id]),
+        }
+        subject = " ".join(render_to_string("places/mail/decision_subject.txt", context).split())
+        body = render_to_string("places/mail/decision.txt", context)
+    EmailMessage(
+        subject,
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [booking.requester_email],
+        headers={"Content-Language": booking.language},
+    ).send()

@@ -1,0 +1,95 @@
+"""Choosing one record among tens of thousands: a select that renders only what was searched for.
+
+A plain ``<select>`` of every organisation or person in a region is megabytes of
+HTML and seconds of rendering. ``SearchSelect`` renders the chosen option plus at
+most ``limit`` matches of a search term. With JavaScript, typing in the search box
+fetches matches (``lookup`` view, htmx); without it, the search box is submitted
+with the form and the select comes back filled with the matches. Validation is
+unchanged: the field's queryset decides what may be chosen.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+LIMIT = 20
+
+# What a search term is compared with, per model.
+SEARCH_FIELDS: dict[str, tuple[str, ...]] = {
+    "organisation": ("name", "city", "postcode"),
+    "person": ("first_name", "last_name", "email"),
+    "course": ("title", "code"),
+    "partnership": ("title",),
+}
+
+
+def search(queryset: QuerySet[Any], term: str) -> QuerySet[Any]:
+    fields = SEARCH_FIELDS[queryset.model._meta.model_name]
+    condition = Q()
+    for word in term.split()[:4]:
+        any_field = Q()
+        for field in fields:
+            any_field |= Q(**{f"{field}__icontains": word})
+        condition &= any_field
+    return queryset.filter(condition)
+
+
+class SearchSelectMixin:
+    template_name = "web/widgets/search_select.html"
+    allow_multiple_selected = False
+
+    def __init__(self, *args: Any, limit: int = LIMIT, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        self.limit = limit
+        self.term = ""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        self.term = (data.get(f"{name}_q") or "").strip()[:100]
+        return super().value_from_datadict(data, files, name)  # type: ignore[misc]
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        iterator = self.choices  # a ModelChoiceIterator over the whole queryset: never iterate it all
+        field = iterator.field
+        queryset = iterator.queryset
+        key = field.to_field_name or "pk"
+        chosen = [str(v) for v in (value if isinstance(value, list | tuple) else [value]) if v not in (None, "")]
+        rows: list[Any] = []
+        if chosen:
+            try:
+                rows = list(queryset.filter(**{f"{key}__in": chosen}))
+            except (ValueError, TypeError, forms.ValidationError):
+                rows = []
+        if self.term:
+            known = {getattr(r, key) for r in rows}
+            rows += [r for r in search(queryset, self.term)[: self.limit] if getattr(r, key) not in known]
+        options: list[tuple[Any, str]] = []
+        if not self.allow_multiple_selected and not field.required:
+            options.append(("", str(field.empty_label or "—")))
+        options += [(getattr(r, key), field.label_from_instance(r)) for r in rows]
+        self.choices = options
+        context = super().get_context(name, value, attrs)  # type: ignore[misc]
+        self.choices = iterator
+        model = queryset.model._meta.model_name
+        context["search"] = {
+            "name": f"{name}_q",
+            "id": f"{context['widget']['attrs'].get('id', name)}_q",
+            "value": self.term,
+            "url": reverse("lookup", args=[model]),
+            "label": _("Search"),
+            "hint": _("Type a few letters, then choose below."),
+            "none": bool(self.term) and len(options) <= (0 if self.allow_multiple_selected or field.required else 1),
+        }
+        return context
+
+
+class SearchSelect(SearchSelectMixin, forms.Select):
+    pass
+
+
+class SearchSelectMultiple(SearchSelectMixin, forms.SelectMultiple):
+    allow_multiple_selected = True
