@@ -38,6 +38,15 @@ ACTION_LABELS = {
     "added milestone": _("added a milestone to"),
     "changed milestone": _("changed a milestone of"),
     "removed milestone": _("removed a milestone from"),
+    "adapted": _("adapted"),
+    "started workshop": _("started the workshop"),
+    "closed workshop": _("closed the workshop"),
+    "published": _("published"),
+    "unpublished": _("took offline"),
+    "recorded consent": _("recorded a partner's consent on"),
+    "withdrew consent": _("withdrew a partner's consent on"),
+    "added photo": _("added a photo to"),
+    "removed photo": _("removed a photo from"),
     "changed settings": _("changed the settings of"),
 }
 

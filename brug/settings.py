@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "partnerships",
     "engagements",
     "assessment",
+    "reflection",
     "places",
     "agreements",
     "web",

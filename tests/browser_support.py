@@ -103,9 +103,21 @@ def browser(playwright_driver: Playwright) -> Browser:
     return _Shared.get_browser()
 
 
+def reinstall_builtin_data() -> None:
+    """Live-server tests empty every table when they end, the data that migrations install too."""
+    from agreements.builtin import install_builtin_templates
+    from assessment.builtin import install_builtin_instruments
+    from reflection.builtin import install_builtin
+
+    install_builtin_instruments()
+    install_builtin_templates()
+    install_builtin()
+
+
 @pytest.fixture
 def page(browser: Browser, live_server) -> Iterator[Page]:
     """A fresh browser profile per test, speaking Dutch like a Flemish user's browser."""
+    reinstall_builtin_data()
     context = browser.new_context(base_url=live_server.url, locale="nl-BE", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(TIMEOUT_MS)
     tab = context.new_page()

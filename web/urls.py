@@ -2,6 +2,7 @@ from web.views import (
     agreements,
     answer,
     assessments,
+    cases,
     continuum,
     courses,
     engagements,
@@ -14,10 +15,12 @@ from web.views import (
     people,
     places,
     public_places,
+    reflection,
     relationships,
     signing,
     strategic,
     tokens,
+    workshop,
 )
 
 urlpatterns = [
@@ -40,4 +43,7 @@ urlpatterns = [
     *strategic.urlpatterns,
     *places.urlpatterns,
     *public_places.urlpatterns,
+    *reflection.urlpatterns,
+    *workshop.urlpatterns,
+    *cases.urlpatterns,
 ]

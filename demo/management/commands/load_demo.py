@@ -146,6 +146,7 @@ DEMO_EXTENSIONS = [
     "partnerships.demo_strategic.load_demo_strategic",
     "agreements.demo.load_demo_agreements",
     "places.demo.load_demo_places",
+    "reflection.demo.load_demo_reflection",
 ]
 
 

@@ -1,0 +1,96 @@
+"""Admin for data fixes in reflection; visibility and permissions as in ``accounts.admin``.
+
+Workbooks, workshops and practice examples are listed through their ``for_user`` scopes;
+questions and dilemmas (shared built-ins) are for superusers only. Workshop positions carry
+no identity and are not shown one by one.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from accounts.admin import ScopedAdmin
+from reflection.models import (
+    CaseConsent,
+    CasePhoto,
+    Dilemma,
+    DilemmaPosition,
+    PlannedAction,
+    PracticeCase,
+    ReflectionQuestion,
+    Workbook,
+    WorkbookAnswer,
+    WorkshopSession,
+)
+
+
+@admin.register(ReflectionQuestion)
+class ReflectionQuestionAdmin(ScopedAdmin):
+    list_display = ("text_nl", "question_set", "institution", "order", "is_active")
+    list_filter = ("question_set", "institution", "is_active")
+    list_select_related = ("institution",)
+    search_fields = ("text_nl", "text_en", "key")
+
+
+@admin.register(Dilemma)
+class DilemmaAdmin(ScopedAdmin):
+    list_display = ("statement_nl", "institution", "order", "is_active")
+    list_filter = ("institution", "is_active")
+    list_select_related = ("institution",)
+    search_fields = ("statement_nl", "statement_en", "key")
+
+
+class AnswerInline(admin.TabularInline):
+    model = WorkbookAnswer
+    extra = 0
+    raw_id_fields = ("question",)
+
+
+class PositionInline(admin.TabularInline):
+    model = DilemmaPosition
+    extra = 0
+    raw_id_fields = ("dilemma",)
+
+
+class ActionInline(admin.TabularInline):
+    model = PlannedAction
+    extra = 0
+
+
+@admin.register(Workbook)
+class WorkbookAdmin(ScopedAdmin):
+    list_display = ("course", "academic_year", "teacher", "institution", "updated_at")
+    list_filter = ("academic_year", "institution")
+    list_select_related = ("course", "teacher", "institution")
+    raw_id_fields = ("course", "teacher", "created_by")
+    inlines = [AnswerInline, PositionInline, ActionInline]
+
+
+@admin.register(WorkshopSession)
+class WorkshopSessionAdmin(ScopedAdmin):
+    list_display = ("title", "code", "status", "institution", "created_at")
+    list_filter = ("status", "institution")
+    list_select_related = ("institution",)
+    raw_id_fields = ("created_by",)
+
+
+class ConsentInline(admin.TabularInline):
+    model = CaseConsent
+    extra = 0
+    raw_id_fields = ("organisation", "recorded_by")
+
+
+class PhotoInline(admin.TabularInline):
+    model = CasePhoto
+    extra = 0
+    fields = ("image", "alt_text", "caption", "order")
+
+
+@admin.register(PracticeCase)
+class PracticeCaseAdmin(ScopedAdmin):
+    list_display = ("title", "institution", "published", "published_at")
+    list_filter = ("published", "institution")
+    list_select_related = ("institution",)
+    search_fields = ("title", "slug")
+    raw_id_fields = ("partnership", "created_by")
+    inlines = [ConsentInline, PhotoInline]
