@@ -5,7 +5,7 @@ from ninja import NinjaAPI
 from api.auth import SessionAuth, TokenAuth
 from api.docs import VendoredSwagger
 from api.errors import register_error_handlers
-from api.routers import courses, engagements, organisations, partnerships, people, relationships
+from api.routers import courses, engagements, matching, organisations, partnerships, people, relationships
 
 api = NinjaAPI(
     title="Brug API",
@@ -35,3 +35,4 @@ api.add_router("/relationships", relationships.router)
 api.add_router("/partnerships", partnerships.router)
 api.add_router("/courses", courses.router)
 api.add_router("/engagements", engagements.router)
+api.add_router("/matching", matching.router)

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "partnerships",
     "engagements",
     "assessment",
+    "matching",
     "reflection",
     "places",
     "agreements",

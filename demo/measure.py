@@ -140,6 +140,8 @@ def web_pages(targets: Targets) -> list[tuple[str, str]]:
     add("Course detail", "course-detail", targets.course)
     add("Engagements", "engagement-list")
     add("Engagement detail", "engagement-detail", targets.engagement)
+    add("Network at a glance", "network")
+    add("Network at a glance data", "network-data")
     if targets.campus is not None:
         campus = {"institution": targets.campus.institution.slug, "campus": targets.campus.slug}
         for name, url_name in (

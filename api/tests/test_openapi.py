@@ -21,6 +21,9 @@ PATHS = {
     "/api/courses/{public_id}/coverage": {"get"},
     "/api/engagements": {"get", "post"},
     "/api/engagements/{public_id}": {"get"},
+    "/api/matching/needs/{public_id}/suggestions": {"get"},
+    "/api/matching/offers/{public_id}/suggestions": {"get"},
+    "/api/matching/batch": {"post"},
 }
 
 

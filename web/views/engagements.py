@@ -65,6 +65,8 @@ def engagement_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
         "course_visible": visible_ids["course"],
         "partnership_visible": visible_ids["partnership"],
         "can_change": user.has_perm("engagements.change_engagement", engagement),
+        # Reverse relation of the matching app: the points of attention agreed when it started.
+        "matches": list(engagement.matches.all()[:5]),
     }
     return render(request, "web/engagements/detail.html", context)
 

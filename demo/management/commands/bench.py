@@ -66,7 +66,7 @@ class Command(BaseCommand):
         sizes = bulk.table_sizes()
         self.stdout.write(self.style.MIGRATE_HEADING("Measuring"))
         results = measure.run(user, runs=options["runs"], warmup=options["warmup"], progress=self.stdout.write)
-        extras = other_timings(progress=self.stdout.write)
+        extras = other_timings(progress=self.stdout.write, scale=options["scale"])
         vendor = "postgresql" if connection.vendor == "postgresql" else connection.vendor
         output = Path(options["output"] or settings.BASE_DIR / "bench" / f"results-{vendor}.md")
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -86,13 +86,29 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(f"{len(slow)} page(s) over the {measure.BUDGET_MS:.0f} ms budget."))
 
 
-def other_timings(progress: Any) -> list[tuple[str, str, str]]:
-    """Timings that are not pages: (what, measured, target). Each is the best of three runs."""
+def other_timings(progress: Any, scale: float = 1.0) -> list[tuple[str, str, str]]:
+    """Timings that are not pages: (what, measured, target)."""
     from agreements.bench import bench_agreement_pdf
+    from matching.bench import bench_matching
 
-    progress("  agreement PDF, ten pages")
+    progress("  agreement PDF, ten pages (best of three)")
     pdf_s = min(bench_agreement_pdf() for _ in range(3))
-    return [("Agreement PDF of ten pages (render + WeasyPrint)", f"{pdf_s:.2f} s", "< 3 s")]
+    timings = [("Agreement PDF of ten pages (render + WeasyPrint)", f"{pdf_s:.2f} s", "< 3 s")]
+    progress(f"  matching at scale {scale:g}: synthetic needs and offers, one need, then the whole batch")
+    m = bench_matching(scale)
+    timings += [
+        (
+            f"Top-10 offers for one need among {m['offers']:,} offers, median (p95)",
+            f"{m['one_need_median_ms']:.1f} ms ({m['one_need_p95_ms']:.1f} ms)",
+            "< 50 ms median",
+        ),
+        (
+            f"Batch: {m['needs']:,} needs against {m['offers']:,} offers (CPU seconds)",
+            f"{m['batch_s']:.0f} s ({m['batch_cpu_s']:.0f} s)",
+            "< 120 s",
+        ),
+    ]
+    return timings
 
 
 @contextmanager

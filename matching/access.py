@@ -1,0 +1,68 @@
+"""Who sees which needs, offers, matches and organisation proposals.
+
+Needs live in the shared directory: every institution's staff sees the confirmed ones, and
+the posting organisation's partner users see their own. Offers and matches belong to one
+institution; a match is also visible to the partner organisation it asks something of.
+A student sees their own organisation proposals; their institution's staff sees them all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from accounts.access import is_active_user, nothing
+from accounts.models import STAFF_ROLES, Role
+
+
+def _is_staff(user: Any) -> bool:
+    return user.role in STAFF_ROLES and user.institution_id is not None
+
+
+def need_scope(user: Any, prefix: str = "") -> Q:
+    if not is_active_user(user):
+        return nothing(prefix)
+    if user.is_superuser:
+        return Q()
+    if _is_staff(user):
+        # An unconfirmed need may be someone's spam: it joins the directory once confirmed.
+        return ~Q(**{f"{prefix}status": "unconfirmed"})
+    if user.role == Role.PARTNER and user.organisation_id:
+        return Q(**{f"{prefix}organisation_id": user.organisation_id})
+    return nothing(prefix)
+
+
+def offer_scope(user: Any, prefix: str = "") -> Q:
+    if not is_active_user(user):
+        return nothing(prefix)
+    if user.is_superuser:
+        return Q()
+    if user.role != Role.PARTNER and user.institution_id:
+        return Q(**{f"{prefix}institution_id": user.institution_id})
+    return nothing(prefix)
+
+
+def match_scope(user: Any, prefix: str = "") -> Q:
+    if not is_active_user(user):
+        return nothing(prefix)
+    if user.is_superuser:
+        return Q()
+    if _is_staff(user):
+        return Q(**{f"{prefix}institution_id": user.institution_id})
+    if user.role == Role.PARTNER and user.organisation_id:
+        # A held proposal has not been asked of the partner yet.
+        return Q(**{f"{prefix}need__organisation_id": user.organisation_id}) & ~Q(**{f"{prefix}status": "held"})
+    return nothing(prefix)
+
+
+def proposal_scope(user: Any, prefix: str = "") -> Q:
+    if not is_active_user(user):
+        return nothing(prefix)
+    if user.is_superuser:
+        return Q()
+    if _is_staff(user):
+        return Q(**{f"{prefix}institution_id": user.institution_id})
+    if user.role == Role.STUDENT and user.institution_id:
+        return Q(**{f"{prefix}proposed_by_id": user.pk})
+    return nothing(prefix)

@@ -1,0 +1,146 @@
+"""Mail for matching, sent by the task worker after the transaction that asked for it commits.
+
+As for assessments, the task mints the secret of a mail link itself and the database keeps only
+its hash: the queue holds ids, never tokens. One organisation gets ONE digest of everything asked
+of it, from all institutions together, instead of a mail per teacher (``send_digests``, run daily
+or weekly by ``manage.py send_matching_digests``).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django_tasks import task
+
+from matching.models import DigestItem, Match, Need
+
+
+def _site(base_url: str | None) -> str:
+    return (base_url or settings.BRUG_SITE_URL).rstrip("/")
+
+
+def _send(template: str, context: dict, to: list[str], language: str) -> None:
+    subject = " ".join(render_to_string(f"matching/mail/{template}_subject.txt", context).split())
+    body = render_to_string(f"matching/mail/{template}.txt", context)
+    EmailMultiAlternatives(
+        subject, body, settings.DEFAULT_FROM_EMAIL, to, headers={"Content-Language": language}
+    ).send()
+
+
+@task()
+def send_need_confirmation(need_id: int, base_url: str | None = None) -> None:
+    """Mail the contact of a need posted through the public form a link to confirm it."""
+    from matching.services import issue_confirm_link
+
+    need = Need.objects.select_related("organisation").filter(pk=need_id, status=Need.Status.UNCONFIRMED).first()
+    if need is None or not need.contact_email:
+        return
+    with transaction.atomic(), translation.override(need.language):
+        token = issue_confirm_link(need)
+        context = {
+            "need": need,
+            "link": _site(base_url) + reverse("need-confirm", args=[token]),
+            "expires": need.confirm_expires_at,
+        }
+        _send("need_confirm", context, [need.contact_email], need.language)
+
+
+@task()
+def send_match_response(match_id: int) -> None:
+    """Tell whoever proposed a match how the partner answered."""
+    match = (
+        Match.objects.select_related("need__organisation", "offer", "proposed_by__person").filter(pk=match_id).first()
+    )
+    if match is None or match.proposed_by is None:
+        return
+    user = match.proposed_by
+    email = user.email or (user.person.email if user.person_id and user.person else "")
+    if not email:
+        return
+    with translation.override(user.language or "nl"):
+        context = {
+            "match": match,
+            "link": _site(None) + reverse("match-detail", args=[match.public_id]),
+        }
+        _send("match_response", context, [email], user.language or "nl")
+
+
+def digest_recipients(organisation_id: int) -> tuple[list[str], str]:
+    """Everyone who speaks for the organisation, and the language to write in."""
+    from accounts.models import Role, User
+    from network.models import Organisation
+
+    organisation = Organisation.objects.get(pk=organisation_id)
+    addresses: list[str] = []
+    language = ""
+    if organisation.email:
+        addresses.append(organisation.email)
+    for email, lang in User.objects.filter(
+        role=Role.PARTNER, organisation_id=organisation_id, is_active=True
+    ).values_list("email", "language"):
+        language = language or lang
+        if email:
+            addresses.append(email)
+    latest = (
+        Need.objects.filter(organisation_id=organisation_id).exclude(contact_email="").order_by("-created_at").first()
+    )
+    if latest is not None:
+        addresses.append(latest.contact_email)
+        language = language or latest.language
+    unique = sorted({a.strip().lower() for a in addresses if a.strip()})
+    return unique, language or "nl"
+
+
+@task()
+def send_digest(organisation_id: int, base_url: str | None = None) -> int:
+    """Send the organisation one mail with every unsent item; returns how many items it carried."""
+    from matching.services import issue_response_link
+
+    recipients, language = digest_recipients(organisation_id)
+    if not recipients:
+        return 0
+    with transaction.atomic(), translation.override(language):
+        items = list(
+            DigestItem.objects.select_for_update()
+            .filter(organisation_id=organisation_id, sent_at__isnull=True)
+            .order_by("created_at", "id")
+        )
+        if not items:
+            return 0
+        matches = {
+            m.pk: m
+            for m in Match.objects.select_related("need__organisation", "offer__campus", "institution").filter(
+                pk__in=[i.match_id for i in items if i.match_id]
+            )
+        }
+        entries = []
+        for item in items:
+            match = matches.get(item.match_id) if item.match_id else None
+            link = ""
+            if match is not None and match.status == Match.Status.PROPOSED:
+                link = _site(base_url) + reverse("match-respond", args=[issue_response_link(match)])
+            elif match is not None:
+                continue  # withdrawn or answered meanwhile: nothing to ask any more
+            entries.append({"item": item, "match": match, "link": link})
+        organisation = items[0].organisation
+        context = {"organisation": organisation, "entries": entries}
+        if entries:
+            _send("digest", context, recipients, language)
+        DigestItem.objects.filter(pk__in=[i.pk for i in items]).update(sent_at=timezone.now())
+    return len(entries)
+
+
+def send_digests(base_url: str | None = None) -> int:
+    """One digest per organisation with something waiting; returns the number of organisations mailed."""
+    organisation_ids = (
+        DigestItem.objects.filter(sent_at__isnull=True).values_list("organisation_id", flat=True).distinct()
+    )
+    count = 0
+    for organisation_id in sorted(set(organisation_ids)):
+        send_digest.enqueue(organisation_id, base_url)
+        count += 1
+    return count
