@@ -106,7 +106,9 @@ def update_engagement(
     **fields: Any,
 ) -> Engagement:
     changes = {k: v for k, v in fields.items() if k in ENGAGEMENT_FIELDS and getattr(engagement, k) != v}
-    _check_same_institution(engagement.institution_id, course=changes.get("course"), partnership=changes.get("partnership"))
+    _check_same_institution(
+        engagement.institution_id, course=changes.get("course"), partnership=changes.get("partnership")
+    )
     save_versioned(engagement, expected_version=expected_version, fields=changes)
     if participants is not None:
         set_participants(engagement, participants)

@@ -75,9 +75,7 @@ def update_organisation(
     target_groups: Iterable[TargetGroup] | None = None,
     **fields: Any,
 ) -> Organisation:
-    changes = {
-        k: v for k, v in fields.items() if k in ORGANISATION_FIELDS and getattr(organisation, k) != v
-    }
+    changes = {k: v for k, v in fields.items() if k in ORGANISATION_FIELDS and getattr(organisation, k) != v}
     save_versioned(organisation, expected_version=expected_version, fields=changes)
     if themes is not None:
         organisation.themes.set(themes)
@@ -182,7 +180,9 @@ def _check_owners(institution_id: int, owners: Sequence[Person]) -> None:
         raise DomainError({"owners": _("Every relationship needs at least one owner inside the institution.")})
     for owner in owners:
         if owner.institution_id != institution_id or not owner.is_active:
-            raise DomainError({"owners": _("%(name)s cannot own it: owners are active people of the institution.") % {"name": owner}})
+            raise DomainError(
+                {"owners": _("%(name)s cannot own it: owners are active people of the institution.") % {"name": owner}}
+            )
 
 
 @transaction.atomic
@@ -227,13 +227,13 @@ def set_relationship_owners(relationship: Relationship, *, by: Any, owners: Sequ
 def contact_relationship(user: Any, organisation: Organisation) -> Relationship:
     """The relationship a user logs a contact with an organisation on: their own, created on first use."""
     if user.person_id is None or user.institution_id is None:
-        raise DomainError(_("Your account is not linked to a person of an institution, so contacts cannot be logged for you."))
+        raise DomainError(
+            _("Your account is not linked to a person of an institution, so contacts cannot be logged for you.")
+        )
     person = user.person
     existing = (
         Relationship.objects.filter(institution_id=user.institution_id)
-        .filter(
-            Q(a_person=person, b_organisation=organisation) | Q(b_person=person, a_organisation=organisation)
-        )
+        .filter(Q(a_person=person, b_organisation=organisation) | Q(b_person=person, a_organisation=organisation))
         .first()
     )
     if existing:
@@ -301,9 +301,7 @@ def log_interaction(
 
 def refresh_orphaned(relationship_ids: Iterable[int] | None = None, *, institution_id: int | None = None) -> None:
     """Recompute which relationships have no active owner left."""
-    active_owner = Relationship.owners.through.objects.filter(
-        relationship_id=OuterRef("pk"), person__is_active=True
-    )
+    active_owner = Relationship.owners.through.objects.filter(relationship_id=OuterRef("pk"), person__is_active=True)
     queryset = Relationship.objects.all()
     if relationship_ids is not None:
         queryset = queryset.filter(pk__in=list(relationship_ids))

@@ -96,7 +96,9 @@ class Partnership(PublicIdModel, VersionedModel):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
                 name="partnership_dates_in_order",
                 violation_error_message=_("The end date cannot be before the start date."),
             )

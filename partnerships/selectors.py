@@ -37,10 +37,14 @@ def partnership_relationship_ids(partnership: Partnership) -> QuerySet[Relations
     institution's whole index instead.
     """
     organisation_ids = partnership.parties.values("organisation_id")
-    ends = Relationship.objects.filter(institution_id=partnership.institution_id).order_by().values_list("pk", flat=True)
+    ends = (
+        Relationship.objects.filter(institution_id=partnership.institution_id).order_by().values_list("pk", flat=True)
+    )
     # A subquery, not a list: evaluated when the timeline is read, so it sees a relationship
     # created in the same request.
-    return ends.filter(a_organisation_id__in=organisation_ids).union(ends.filter(b_organisation_id__in=organisation_ids))
+    return ends.filter(a_organisation_id__in=organisation_ids).union(
+        ends.filter(b_organisation_id__in=organisation_ids)
+    )
 
 
 def partnership_timeline(partnership: Partnership) -> QuerySet[Interaction]:

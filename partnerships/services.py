@@ -43,11 +43,16 @@ def create_partnership(
     if not organisations:
         raise DomainError({"organisations": _("Choose at least one partner organisation.")})
     _check_owners(institution.pk, owners)
-    partnership = Partnership(institution=institution, title=title, **{k: v for k, v in fields.items() if k in PARTNERSHIP_FIELDS})
+    partnership = Partnership(
+        institution=institution, title=title, **{k: v for k, v in fields.items() if k in PARTNERSHIP_FIELDS}
+    )
     partnership.full_clean()
     partnership.save()
     PartnershipParty.objects.bulk_create(
-        [PartnershipParty(partnership=partnership, organisation=o, joined_on=partnership.start_date) for o in organisations]
+        [
+            PartnershipParty(partnership=partnership, organisation=o, joined_on=partnership.start_date)
+            for o in organisations
+        ]
     )
     partnership.owners.set(owners)
     partnership.other_institutions.set([i for i in other_institutions if i.pk != institution.pk])
@@ -140,7 +145,9 @@ def hand_over(person: Person, *, to: Person, by: Any, note: str = "") -> HandOve
 
 
 @transaction.atomic
-def deactivate_person(person: Person, *, by: Any, hand_over_to: Person | None = None, leave_orphaned: bool = False) -> None:
+def deactivate_person(
+    person: Person, *, by: Any, hand_over_to: Person | None = None, leave_orphaned: bool = False
+) -> None:
     """Deactivate someone who leaves. If they still own anything, it is handed over first,
     or left orphaned only when the caller says so explicitly (it then shows on the dashboard)."""
     owns_relationships, owns_partnerships = owned_counts(person)

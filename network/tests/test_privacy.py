@@ -7,7 +7,9 @@ from tests import factories as f
 
 
 def test_an_export_holds_the_persons_roles_relationships_contacts_and_engagements(world):
-    resident = f.make_person(world.a, SofarRole.RESIDENT, first_name="Rita", last_name="Bewoner", email="rita@example.org")
+    resident = f.make_person(
+        world.a, SofarRole.RESIDENT, first_name="Rita", last_name="Bewoner", email="rita@example.org"
+    )
     rel = f.make_relationship(world.a, world.faculty_person, resident, owners=[world.faculty_person])
     f.make_interaction(rel, summary="Buurtwandeling")
     f.make_engagement(world.a, title="Buurtfeest", participants=[(resident, "R", 4)])
@@ -19,7 +21,9 @@ def test_an_export_holds_the_persons_roles_relationships_contacts_and_engagement
 
 
 def test_erasing_removes_identifying_data_and_history_but_keeps_the_relationship(world):
-    resident = f.make_person(world.a, SofarRole.RESIDENT, first_name="Rita", last_name="Bewoner", email="rita@example.org")
+    resident = f.make_person(
+        world.a, SofarRole.RESIDENT, first_name="Rita", last_name="Bewoner", email="rita@example.org"
+    )
     rel = f.make_relationship(world.a, world.faculty_person, resident, owners=[world.faculty_person])
     erase_person(resident, by=world.coordinator)
     resident = Person.objects.get(pk=resident.pk)

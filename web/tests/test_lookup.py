@@ -56,6 +56,8 @@ def test_the_relationship_filter_renders_the_searched_organisations_not_the_whol
         f.make_relationship(world.a, world.faculty_person, org, owners=[world.faculty_person])
     page = as_user(world.coordinator).get(reverse("relationship-list")).content.decode()
     assert "<option" not in page.split('name="organisation"')[1].split("</select>")[0].replace('<option value=""', "")
-    page = as_user(world.coordinator).get(reverse("relationship-list"), {"organisation_q": "Ver Weg 7"}).content.decode()
+    page = (
+        as_user(world.coordinator).get(reverse("relationship-list"), {"organisation_q": "Ver Weg 7"}).content.decode()
+    )
     chooser = page.split('name="organisation"')[1].split("</select>")[0]
     assert "Vzw Ver Weg 7" in chooser and "Vzw Ver Weg 8" not in chooser

@@ -10,9 +10,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import check_for_language
+from django.utils.translation import check_for_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.access import require
@@ -43,7 +42,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     recent = (
         Interaction.objects.filter(institution=institution)
         .select_related(
-            "relationship__a_person", "relationship__a_organisation", "relationship__b_person", "relationship__b_organisation"
+            "relationship__a_person",
+            "relationship__a_organisation",
+            "relationship__b_person",
+            "relationship__b_organisation",
         )
         .order_by("-occurred_on", "-id")[:DASHBOARD_ROWS]
     )
@@ -53,8 +55,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "counts": {
             "organisations": Organisation.objects.filter(is_active=True).count(),
             "people": Person.objects.filter(institution=institution, is_active=True).count(),
-            "relationships": Relationship.objects.filter(institution=institution, status=Relationship.Status.ACTIVE).count(),
-            "partnerships": Partnership.objects.filter(institution=institution).exclude(status=Partnership.Status.ENDED).count(),
+            "relationships": Relationship.objects.filter(
+                institution=institution, status=Relationship.Status.ACTIVE
+            ).count(),
+            "partnerships": Partnership.objects.filter(institution=institution)
+            .exclude(status=Partnership.Status.ENDED)
+            .count(),
         },
         "stale": stale[:DASHBOARD_ROWS],
         "stale_count": stale.count(),
@@ -76,7 +82,9 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
     language = request.POST.get("language", "")
     target = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         target = "/"
     response = HttpResponseRedirect(target)
     if language and check_for_language(language) and language in dict(settings.LANGUAGES):
