@@ -46,6 +46,8 @@ ACTION_LABELS = {
     "withdrew consent": _("withdrew a partner's consent on"),
     "added photo": _("added a photo to"),
     "removed photo": _("removed a photo from"),
+    "imported": _("imported"),
+    "undid import": _("undid the import"),
     "changed settings": _("changed the settings of"),
 }
 

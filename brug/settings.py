@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "partnerships",
     "engagements",
     "assessment",
+    "imports",
     "matching",
     "reflection",
     "places",

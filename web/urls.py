@@ -9,6 +9,7 @@ from web.views import (
     health,
     health_overview,
     home,
+    imports,
     lookup,
     match_response,
     matches,
@@ -32,6 +33,7 @@ from web.views import (
 
 urlpatterns = [
     *home.urlpatterns,
+    *imports.urlpatterns,
     *lookup.urlpatterns,
     *organisations.urlpatterns,
     *people.urlpatterns,

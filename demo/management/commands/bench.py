@@ -108,6 +108,19 @@ def other_timings(progress: Any, scale: float = 1.0) -> list[tuple[str, str, str
             "< 120 s",
         ),
     ]
+    rows = max(1000, round(100_000 * scale))
+    progress(f"  importing {rows:,} organisation rows with preview, twice, then undoing")
+    from imports.bench import bench_import
+
+    r = bench_import(rows)
+    timings += [
+        (f"Import of {rows:,} organisation rows: preview + write", f"{r['total_s']:.1f} s", "< 60 s"),
+        (
+            "The same file imported again: created / updated",
+            f"{r['second_created']} / {r['second_updated']}",
+            "0 / 0",
+        ),
+    ]
     return timings
 
 

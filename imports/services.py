@@ -1,0 +1,378 @@
+"""The life of an import: upload (read and guess the columns), map, preview row by row, decide on
+duplicates, import in one transaction, undo. Called alike by the web pages, the command and the tasks.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from audit.services import record
+from imports import writers
+from imports.duplicates import index_for
+from imports.mapping import IGNORE, find_header_row, guess_mapping, target_names, targets
+from imports.models import ImportedRecord, ImportJob, ImportRow, Kind
+from imports.readers import Cell, UnreadableFile, read_table
+from imports.validate import Context, clean_row, model_errors, row_errors
+from lib.errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+# Files with more data rows than this are previewed and imported by the task worker.
+BACKGROUND_ROWS = 2000
+BATCH = 2000
+Progress = Callable[[int, int], None] | None
+
+
+# Progress lives in a small file next to the uploads: the import's own transaction hides its
+# database writes from the page that polls, and the worker is another process.
+def _progress_path(job: ImportJob) -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports" / "progress" / f"{job.public_id}.txt"
+
+
+def report_progress(job: ImportJob, done: int, total: int) -> None:
+    path = _progress_path(job)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"{done} {total}")
+
+
+def read_progress(job: ImportJob) -> tuple[int, int]:
+    try:
+        done, total = _progress_path(job).read_text().split()
+        return int(done), int(total)
+    except (OSError, ValueError):
+        return job.progress_done, job.progress_total
+
+
+def _clear_progress(job: ImportJob) -> None:
+    _progress_path(job).unlink(missing_ok=True)
+
+
+def _data_rows(job: ImportJob, rows: list[tuple[int, list[Cell]]]) -> list[tuple[int, list[Cell]]]:
+    header = job.headers
+    return [(n, cells) for n, cells in rows if n > job.header_row and _strip(cells) != _strip(header)]
+
+
+def _strip(cells: list[Any]) -> list[str]:
+    values = [str(c).strip() if c is not None else "" for c in cells]
+    while values and not values[-1]:
+        values.pop()
+    return values
+
+
+@transaction.atomic
+def create_job(*, by: Any, institution: Any, kind: str, name: str, data: bytes) -> ImportJob:
+    """Read the uploaded file, find its header row and guess the columns. An unreadable file is refused whole."""
+    if kind not in Kind.values:
+        raise DomainError({"kind": _("Choose what the file holds.")})
+    table = read_table(data, name)
+    if not table.rows:
+        raise UnreadableFile(_("The file has no rows with data."))
+    index = find_header_row(kind, table.rows)
+    header_number, header_cells = table.rows[index]
+    headers = _strip(header_cells)
+    job = ImportJob(
+        institution=institution,
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+        kind=kind,
+        original_name=Path(name).name[:255],
+        file_size=len(data),
+        encoding=table.encoding,
+        delimiter=table.delimiter,
+        header_row=header_number,
+        headers=headers,
+        mapping=guess_mapping(kind, headers),
+    )
+    job.progress_total = len(_data_rows(job, table.rows))
+    if not job.progress_total:
+        raise UnreadableFile(_("The file has a header row but no rows with data under it."))
+    job.file.save(f"{job.public_id}-{Path(name).suffix.lower()[:6] or '.csv'}", ContentFile(data), save=False)
+    job.save()
+    return job
+
+
+def column_label(job: ImportJob, index: int) -> str:
+    header = job.headers[index] if index < len(job.headers) else ""
+    return header or _("column %(number)s") % {"number": index + 1}
+
+
+@transaction.atomic
+def set_mapping(job: ImportJob, mapping: dict[str, str]) -> ImportJob:
+    """Keep the user's column mapping (column index -> field or ignore) if every needed field has a column."""
+    _require_status(job, ImportJob.Status.UPLOADED, ImportJob.Status.MAPPED, ImportJob.Status.PREVIEWED)
+    known = target_names(job.kind)
+    clean: dict[str, str] = {}
+    for column, target in mapping.items():
+        if target == IGNORE:
+            continue
+        if target not in known or not str(column).isdigit() or int(column) >= max(len(job.headers), 1):
+            raise DomainError(_("The mapping names a column or field that does not exist."))
+        if target in clean.values():
+            label = next(str(t.label) for t in targets(job.kind) if t.name == target)
+            raise DomainError(_("Two columns are mapped to “%(field)s”; choose one.") % {"field": label})
+        clean[str(column)] = target
+    missing = [str(t.label) for t in targets(job.kind) if t.required and t.name not in clean.values()]
+    if missing:
+        raise DomainError(_("Choose a column for: %(fields)s.") % {"fields": ", ".join(missing)})
+    job.mapping = clean
+    job.status = ImportJob.Status.MAPPED
+    job.save(update_fields=["mapping", "status", "updated_at"])
+    return job
+
+
+def _require_status(job: ImportJob, *allowed: str) -> None:
+    if job.status not in allowed:
+        raise DomainError(
+            _("This import is “%(status)s”, so that cannot be done now.") % {"status": job.get_status_display()}
+        )
+
+
+def runs_in_background(job: ImportJob) -> bool:
+    return job.progress_total > BACKGROUND_ROWS
+
+
+def _language(job: ImportJob) -> str:
+    return getattr(job.created_by, "language", None) or settings.LANGUAGE_CODE
+
+
+def start_preview(job: ImportJob) -> None:
+    """Preview now, or hand a large file to the task worker."""
+    from imports.tasks import preview_task
+
+    _require_status(job, ImportJob.Status.MAPPED, ImportJob.Status.PREVIEWED)
+    if runs_in_background(job):
+        job.status = ImportJob.Status.PREVIEWING
+        job.progress_done = 0
+        job.save(update_fields=["status", "progress_done", "updated_at"])
+        report_progress(job, 0, job.progress_total)
+        preview_task.enqueue(job.pk)
+    else:
+        build_preview(job)
+
+
+def build_preview(job: ImportJob, progress: Progress = None) -> ImportJob:
+    """Read every row, clean it, find its existing record and say what importing it would do."""
+    try:
+        with translation.override(_language(job)):
+            _build_preview(job, progress)
+    except DomainError as exc:
+        _fail(job, " ".join(str(m) for m in exc.messages))
+    except Exception:
+        logger.exception("Preview of import %s failed", job.pk)
+        _fail(job, _("The preview failed unexpectedly. Nothing was imported."))
+    return job
+
+
+def _fail(job: ImportJob, message: str) -> None:
+    ImportRow.objects.filter(job=job).delete()
+    job.status = ImportJob.Status.FAILED
+    job.error = message
+    job.save(update_fields=["status", "error", "updated_at"])
+    _clear_progress(job)
+
+
+def _build_preview(job: ImportJob, progress: Progress) -> None:
+    with job.file.open("rb") as handle:
+        data = handle.read()
+    rows = _data_rows(job, read_table(data, job.original_name).rows)
+    total = len(rows)
+    columns = {int(column): target for column, target in job.mapping.items() if target}
+    labels = {target: column_label(job, column) for column, target in columns.items()}
+    required = {t.name for t in targets(job.kind) if t.required}
+    context = Context(job.kind, job.institution_id)
+    index = index_for(job.kind, set(columns.values()), job.institution_id)
+    ImportRow.objects.filter(job=job).delete()
+    seen: dict[str, int] = {}
+    batch: list[ImportRow] = []
+    counts: Counter[str] = Counter()
+    for done, (number, cells) in enumerate(rows, start=1):
+        values = {target: cells[column] if column < len(cells) else None for column, target in columns.items()}
+        data_, problems = clean_row(job.kind, values, context, required)
+        failed = {name for name, _message in problems}
+        problems += model_errors(job.kind, {k: v for k, v in data_.items() if k not in failed})
+        if not problems:
+            problems += row_errors(job.kind, data_)
+        row = ImportRow(job=job, row_number=number, data=data_, label=_row_label(job.kind, data_))
+        if not problems:
+            key = index.file_key(data_)
+            if key in seen:
+                problems.append(("", _("the same record as row %(row)s") % {"row": seen[key]}))
+            else:
+                seen[key] = number
+        if problems:
+            row.action = ImportRow.Action.ERROR
+            row.errors = [{"column": labels.get(name, ""), "message": message} for name, message in problems]
+        else:
+            found = index.find(data_)
+            if found is not None:
+                row.existing_id, row.existing_version, row.existing_label = found.pk, found.version, found.label[:300]
+                row.match, row.same = found.match, found.same_as(data_)
+                row.decision = ImportRow.Decision.MERGE
+            row.action = _action(job.kind, row)
+        counts[row.action] += 1
+        counts["duplicates"] += bool(row.existing_id and not row.same)
+        batch.append(row)
+        if len(batch) >= BATCH:
+            ImportRow.objects.bulk_create(batch)
+            batch = []
+            _progress(job, progress, done, total)
+    ImportRow.objects.bulk_create(batch)
+    if progress:
+        progress(total, total)
+    job.summary = {"total": total, **counts}
+    job.status = ImportJob.Status.PREVIEWED
+    job.progress_done = job.progress_total = total
+    job.error = ""
+    job.save(update_fields=["summary", "status", "progress_done", "progress_total", "error", "updated_at"])
+    _clear_progress(job)
+
+
+def _progress(job: ImportJob, progress: Progress, done: int, total: int) -> None:
+    report_progress(job, done, total)
+    if progress:
+        progress(done, total)
+
+
+def _row_label(kind: str, data: dict[str, Any]) -> str:
+    if kind == Kind.PEOPLE:
+        label = f"{data.get('first_name', '')} {data.get('last_name', '')}"
+    elif kind == Kind.INTERACTIONS:
+        label = f"{data.get('occurred_on', '')}: {data.get('summary', '')}"
+    else:
+        label = str(data.get("name") or data.get("title") or "")
+    return label.strip()[:300]
+
+
+def _action(kind: str, row: ImportRow) -> str:
+    if row.existing_id is None or row.decision == ImportRow.Decision.SEPARATE:
+        return ImportRow.Action.CREATE
+    # A contact moment is never changed by an import: once logged, the same one is skipped.
+    if row.same or kind == Kind.INTERACTIONS:
+        return ImportRow.Action.UNCHANGED
+    return ImportRow.Action.UPDATE
+
+
+@transaction.atomic
+def decide(job: ImportJob, decisions: dict[int, str]) -> int:
+    """Merge or keep apart, per row with a likely duplicate; returns how many rows changed their action."""
+    _require_status(job, ImportJob.Status.PREVIEWED)
+    rows = ImportRow.objects.filter(job=job, row_number__in=list(decisions), existing_id__isnull=False)
+    changed: list[ImportRow] = []
+    for row in rows.exclude(action=ImportRow.Action.ERROR):
+        decision = decisions[row.row_number]
+        if decision not in ImportRow.Decision.values or decision == row.decision:
+            continue
+        old = row.action
+        row.decision = decision
+        row.action = _action(job.kind, row)
+        changed.append(row)
+        job.summary[old] = job.summary.get(old, 0) - 1
+        job.summary[row.action] = job.summary.get(row.action, 0) + 1
+    ImportRow.objects.bulk_update(changed, ["decision", "action"])
+    if changed:
+        job.save(update_fields=["summary", "updated_at"])
+    return len(changed)
+
+
+def start_import(job: ImportJob, *, by: Any) -> None:
+    from imports.tasks import import_task
+
+    _require_status(job, ImportJob.Status.PREVIEWED)
+    if runs_in_background(job):
+        job.status = ImportJob.Status.IMPORTING
+        job.progress_done = 0
+        job.save(update_fields=["status", "progress_done", "updated_at"])
+        report_progress(job, 0, _to_write(job))
+        import_task.enqueue(job.pk, getattr(by, "pk", None))
+    else:
+        run_import(job, by=by)
+
+
+def _to_write(job: ImportJob) -> int:
+    return int(job.summary.get(ImportRow.Action.CREATE, 0)) + int(job.summary.get(ImportRow.Action.UPDATE, 0))
+
+
+def run_import(job: ImportJob, *, by: Any, progress: Progress = None) -> ImportJob:
+    """Write every accepted row in ONE transaction: all of it, or on any refusal nothing at all."""
+    total = _to_write(job)
+    by = by if getattr(by, "is_authenticated", False) else None
+
+    def step(done: int) -> None:
+        _progress(job, progress, done, total)
+
+    try:
+        with translation.override(_language(job)), transaction.atomic():
+            locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+            _require_status(locked, ImportJob.Status.PREVIEWED, ImportJob.Status.IMPORTING)
+            rows = list(
+                ImportRow.objects.filter(job=job, action__in=[ImportRow.Action.CREATE, ImportRow.Action.UPDATE])
+                .order_by("row_number")
+                .only("row_number", "action", "data", "existing_id", "existing_version", "existing_label")
+            )
+            if job.kind == Kind.ORGANISATIONS:
+                writers.write_organisations(job, rows, by, step)
+            else:
+                writers.write_one_by_one(job, rows, by, step)
+            counts = {
+                "created": sum(r.action == ImportRow.Action.CREATE for r in rows),
+                "updated": sum(r.action == ImportRow.Action.UPDATE for r in rows),
+                "unchanged": job.summary.get(ImportRow.Action.UNCHANGED, 0),
+                "skipped": job.summary.get(ImportRow.Action.ERROR, 0),
+                "file": job.original_name,
+            }
+            record(by, "imported", job, institution_id=job.institution_id, changes=counts)
+            job.status = ImportJob.Status.DONE
+            job.progress_done = job.progress_total = total
+            job.error = ""
+            job.summary = {**job.summary, "written": counts}
+            job.save(update_fields=["status", "progress_done", "progress_total", "error", "summary", "updated_at"])
+    except DomainError as exc:
+        _mark(job, ImportJob.Status.PREVIEWED, " ".join(str(m) for m in exc.messages))
+    except Exception:
+        logger.exception("Import %s failed", job.pk)
+        _mark(job, ImportJob.Status.FAILED, _("The import failed unexpectedly; nothing was imported."))
+    finally:
+        _clear_progress(job)
+    return job
+
+
+def _mark(job: ImportJob, status: str, message: str) -> None:
+    """After a refused import: nothing was written; say why, and let the user preview again if that helps."""
+    job.refresh_from_db(fields=["summary"])
+    job.status = status
+    job.error = message
+    job.save(update_fields=["status", "error", "updated_at"])
+
+
+def undo_import(job: ImportJob, *, by: Any) -> None:
+    """Take a whole import back, if nothing has changed its records since. Refuses with the list otherwise."""
+    by = by if getattr(by, "is_authenticated", False) else None
+    with transaction.atomic():
+        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        _require_status(locked, ImportJob.Status.DONE)
+        if problems := writers.changed_since(locked):
+            raise DomainError(
+                _("This import can no longer be undone, because its records changed since: %(list)s.")
+                % {"list": "; ".join(problems)},
+                code="changed",
+            )
+        writers.undo_records(locked, by)
+        count = locked.records.count()
+        locked.records.all().delete()
+        locked.status = ImportJob.Status.UNDONE
+        locked.save(update_fields=["status", "updated_at"])
+        record(by, "undid import", locked, institution_id=locked.institution_id, changes={"records": count})
+    job.status = locked.status
+
+
+def written_count(job: ImportJob) -> int:
+    return ImportedRecord.objects.filter(job=job).count()
