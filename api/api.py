@@ -5,7 +5,17 @@ from ninja import NinjaAPI
 from api.auth import SessionAuth, TokenAuth
 from api.docs import VendoredSwagger
 from api.errors import register_error_handlers
-from api.routers import courses, engagements, matching, organisations, partnerships, people, relationships
+from api.routers import (
+    courses,
+    engagements,
+    health,
+    matching,
+    organisations,
+    partnerships,
+    people,
+    relationships,
+    reports,
+)
 
 api = NinjaAPI(
     title="Brug API",
@@ -36,3 +46,5 @@ api.add_router("/partnerships", partnerships.router)
 api.add_router("/courses", courses.router)
 api.add_router("/engagements", engagements.router)
 api.add_router("/matching", matching.router)
+api.add_router("/health", health.router)
+api.add_router("/reports", reports.router)
