@@ -6,15 +6,21 @@ from api.auth import SessionAuth, TokenAuth
 from api.docs import VendoredSwagger
 from api.errors import register_error_handlers
 from api.routers import (
+    agreements,
+    assessments,
     courses,
     engagements,
     health,
     matching,
+    needs,
     organisations,
     partnerships,
     people,
+    places,
+    reflection,
     relationships,
     reports,
+    strategic,
 )
 
 api = NinjaAPI(
@@ -48,3 +54,12 @@ api.add_router("/engagements", engagements.router)
 api.add_router("/matching", matching.router)
 api.add_router("/health", health.router)
 api.add_router("/reports", reports.router)
+api.add_router("/assessments", assessments.router)
+api.add_router("/agreements", agreements.router)
+api.add_router("/strategic", strategic.router)
+api.add_router("/needs", needs.needs)
+api.add_router("/offers", needs.offers)
+api.add_router("/matches", needs.matches)
+api.add_router("/organisation-proposals", needs.proposals)
+api.add_router("/places", places.router)
+api.add_router("/reflection", reflection.router)

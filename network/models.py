@@ -261,17 +261,30 @@ class Affiliation(models.Model):
         return f"{self.person} ({self.get_role_display()})"
 
 
+def _either_end(kind: str, actor: Any, *, lookup: str = "") -> models.QuerySet[Any]:
+    """Relationships with ``actor`` at either end, as a subquery of two index lookups.
+
+    An OR across both ends makes SQLite scan the institution's whole index
+    instead; a UNION of the two ends reads only the matching rows.
+    """
+    ends = Relationship.objects.order_by().values("pk")
+    return ends.filter(**{f"a_{kind}{lookup}": actor}).union(ends.filter(**{f"b_{kind}{lookup}": actor}))
+
+
 class RelationshipQuerySet(models.QuerySet["Relationship"]):
     def for_user(self, user: Any) -> RelationshipQuerySet:
         from accounts.access import relationship_scope
 
         return self.filter(relationship_scope(user))
 
-    def involving_organisation(self, organisation: Organisation) -> RelationshipQuerySet:
-        return self.filter(Q(a_organisation=organisation) | Q(b_organisation=organisation))
+    def involving_organisation(self, organisation: Organisation | Any) -> RelationshipQuerySet:
+        return self.filter(pk__in=_either_end("organisation", organisation))
 
-    def involving_person(self, person: Person) -> RelationshipQuerySet:
-        return self.filter(Q(a_person=person) | Q(b_person=person))
+    def involving_person(self, person: Person | Any) -> RelationshipQuerySet:
+        return self.filter(pk__in=_either_end("person", person))
+
+    def involving_organisations(self, organisation_ids: Any) -> RelationshipQuerySet:
+        return self.filter(pk__in=_either_end("organisation", organisation_ids, lookup="_id__in"))
 
     def with_actors(self) -> RelationshipQuerySet:
         return self.select_related("a_person", "a_organisation", "b_person", "b_organisation")

@@ -74,11 +74,14 @@ def sofar_coverage(
     pair_counts: Counter[tuple[str, str]] = Counter()
     found: list[Relationship] = []
     if person_ids or organisation_ids:
-        end_a = Q(a_person_id__in=person_ids) | Q(a_organisation_id__in=organisation_ids)
+        # Candidates by their first end through the indexes (a UNION, not an OR), then the second end.
+        ends = Relationship.objects.order_by().values("pk")
+        first_end = ends.filter(a_person_id__in=person_ids).union(ends.filter(a_organisation_id__in=organisation_ids))
         end_b = Q(b_person_id__in=person_ids) | Q(b_organisation_id__in=organisation_ids)
         found = list(
-            Relationship.objects.filter(institution_id=institution_id, status=Relationship.Status.ACTIVE)
-            .filter(end_a & end_b)
+            Relationship.objects.filter(pk__in=first_end)
+            .filter(institution_id=institution_id, status=Relationship.Status.ACTIVE)
+            .filter(end_b)
             .with_actors()
         )
         for rel in found:

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Max, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -33,6 +33,25 @@ def _organisations(user: Any) -> QuerySet[Organisation]:
     return Organisation.objects.for_user(user)
 
 
+def _attach_our_last_contact(institution_id: int, organisations: Any) -> None:
+    """What our own institution has with each organisation of the page: the newest contact date.
+
+    Read for the page's rows only, one indexed lookup per end of the relationship;
+    a correlated subquery over both ends made SQLite scan the institution's
+    relationships for every row of the directory.
+    """
+    rows = list(organisations)
+    ids = [o.pk for o in rows]
+    ours = Relationship.objects.filter(institution_id=institution_id).exclude(last_contact_on=None).order_by()
+    latest: dict[int, Any] = {}
+    for end in ("a_organisation", "b_organisation"):
+        for org_id, day in ours.filter(**{f"{end}__in": ids}).values_list(end).annotate(m=Max("last_contact_on")):
+            if org_id not in latest or day > latest[org_id]:
+                latest[org_id] = day
+    for organisation in rows:
+        organisation.our_last_contact = latest.get(organisation.pk)
+
+
 @login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
@@ -51,18 +70,13 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
             queryset = queryset.filter(themes=data["theme"])
         if data["city"]:
             queryset = queryset.filter(city=data["city"])
+    page = paginate(request, queryset.order_by("name", "id"))
     if user.institution_id:
-        # What our own institution has with each organisation, read in the same query.
-        ours = Relationship.objects.filter(institution_id=user.institution_id).involving_organisation(OuterRef("pk"))
-        queryset = queryset.annotate(
-            our_last_contact=Subquery(
-                ours.exclude(last_contact_on=None).order_by("-last_contact_on").values("last_contact_on")[:1]
-            )
-        )
+        _attach_our_last_contact(user.institution_id, page.object_list)
     context = {
         "nav": "organisations",
         "filters": filters,
-        "page": paginate(request, queryset.order_by("name", "id")),
+        "page": page,
         "can_add": user.has_perm("network.add_organisation"),
         "show_contact": bool(user.institution_id),
     }

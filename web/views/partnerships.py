@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -58,9 +58,10 @@ def _get_partnership(request: HttpRequest, public_id: Any) -> Partnership:
 
 def _contact_relationships(request: HttpRequest, partnership: Partnership) -> QuerySet[Relationship]:
     organisation_ids = [party.organisation_id for party in partnership.parties.all()]
-    return Relationship.objects.for_user(request.user).filter(
-        Q(a_organisation_id__in=organisation_ids) | Q(b_organisation_id__in=organisation_ids),
-        status=Relationship.Status.ACTIVE,
+    return (
+        Relationship.objects.for_user(request.user)
+        .involving_organisations(organisation_ids)
+        .filter(status=Relationship.Status.ACTIVE)
     )
 
 
