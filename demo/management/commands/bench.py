@@ -38,6 +38,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--output", default="", help="Results file (default bench/results-<database>.md).")
         parser.add_argument("--runs", type=int, default=30, help="Timed requests per page.")
+        parser.add_argument(
+            "--pages-only",
+            action="store_true",
+            help="Measure the pages only, not the PDF, matching and import timings (a quicker rerun).",
+        )
         parser.add_argument("--warmup", type=int, default=3, help="Untimed requests per page first.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -66,7 +71,7 @@ class Command(BaseCommand):
         sizes = bulk.table_sizes()
         self.stdout.write(self.style.MIGRATE_HEADING("Measuring"))
         results = measure.run(user, runs=options["runs"], warmup=options["warmup"], progress=self.stdout.write)
-        extras = other_timings(progress=self.stdout.write, scale=options["scale"])
+        extras = [] if options["pages_only"] else other_timings(progress=self.stdout.write, scale=options["scale"])
         vendor = "postgresql" if connection.vendor == "postgresql" else connection.vendor
         output = Path(options["output"] or settings.BASE_DIR / "bench" / f"results-{vendor}.md")
         output.parent.mkdir(parents=True, exist_ok=True)
