@@ -65,3 +65,16 @@ def client_for(user: object | None) -> Client:
 @pytest.fixture
 def as_user():
     return client_for
+
+
+@pytest.fixture
+def english(world: SimpleNamespace, settings: object) -> None:
+    """Pages and messages in English, for tests that read English text: every user and every
+    visitor without a language cookie. Dutch is the default; the i18n tests cover it."""
+    from django.utils import translation
+
+    from accounts.models import User
+
+    settings.LANGUAGE_CODE = "en"  # type: ignore[attr-defined]
+    User.objects.update(language="en")
+    translation.activate("en")

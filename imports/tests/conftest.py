@@ -29,3 +29,12 @@ def xlsx(rows: list[list[object]]) -> bytes:
 @pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """The readers' and services' messages are asserted in English; the Dutch ones are the catalogue's."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -37,8 +37,9 @@ def test_the_preview_says_what_each_row_will_do_and_names_every_error_with_its_c
     assert rows[3].action == ImportRow.Action.CREATE
     assert rows[3].data["name"] == "Huiswerkklas Noord"
     assert rows[4].action == ImportRow.Action.ERROR
-    assert {"column": "Postcode", "message": "'90O0' is not a Belgian postcode"} in rows[4].errors
-    assert {"column": "E-mail", "message": "'geen-mail' is not an e-mail address"} in rows[4].errors
+    # Messages come in the importing user's language (Dutch for the world's users).
+    assert {"column": "Postcode", "message": "'90O0' is geen Belgische postcode"} in rows[4].errors
+    assert {"column": "E-mail", "message": "'geen-mail' is geen e-mailadres"} in rows[4].errors
     assert any(e["column"] == "Capaciteit" for e in rows[4].errors)
     # The same name at the same postcode as an existing organisation: a likely duplicate, merged unless told apart.
     assert rows[6].existing_id == world.org.pk
@@ -136,7 +137,7 @@ def test_a_record_changed_between_preview_and_import_refuses_the_whole_import(wo
     update_organisation(world.org, by=None, expected_version=world.org.version, city="Gent-Centrum")
     services.run_import(job, by=world.coordinator)
     assert job.status == ImportJob.Status.PREVIEWED
-    assert "changed by someone else" in job.error
+    assert "door iemand anders gewijzigd" in job.error and "Buurtwerk De Brug" in job.error
     assert not Organisation.objects.filter(name="Nieuw Eén").exists(), "nothing is half-imported"
 
 
@@ -176,7 +177,7 @@ def test_an_xlsx_with_english_headers_and_excel_dates_imports_engagements(world)
     rows = _rows(job)
     assert rows[3].action == ImportRow.Action.CREATE, rows[3].errors
     assert rows[4].action == ImportRow.Action.ERROR
-    assert rows[4].errors == [{"column": "End date", "message": "the end date cannot be before the start date"}]
+    assert rows[4].errors == [{"column": "End date", "message": "de einddatum kan niet vóór de begindatum liggen"}]
     services.run_import(job, by=world.coordinator)
     assert job.status == ImportJob.Status.DONE, job.error
     engagement = course.engagements.get()

@@ -17,6 +17,9 @@ from matching.services import override_hold, propose_match
 from matching.tests.helpers import make_need, make_offer
 from tests import factories as f
 
+# These tests read English messages; Dutch is the default (tests/test_i18n_switch.py).
+pytestmark = pytest.mark.usefixtures("english")
+
 PERIOD = period_from_label("2026-2027")
 
 

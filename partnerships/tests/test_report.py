@@ -20,7 +20,7 @@ from network.models import Organisation, SofarRole
 from partnerships import strategic
 from partnerships.models import Partnership
 from partnerships.report import build_report, progress_chart, with_strategic
-from partnerships.report_pdf import bilingual, report_html, report_pdf
+from partnerships.report_pdf import HEADINGS, bilingual, report_html, report_pdf
 from tests import factories as f
 
 # A 1×1 transparent PNG: a logo that needs no file on disk.
@@ -205,7 +205,7 @@ def test_the_pdf_reads_as_a_board_report(world, partnership):
 def test_pdf_headings_are_in_dutch_and_english():
     with translation.override("nl"):
         dutch = translation.gettext("Parties")
-    heading = bilingual("Parties")
+    heading = bilingual(HEADINGS["parties"])
     if dutch == "Parties":
         assert heading == "Parties"
     else:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from network.models import Interaction, Person, Relationship
-from web.forms.search_select import SearchSelect
+from web.forms.search_select import SearchSelect, ShortSelect
 from web.forms.widgets import DateInput
 
 
@@ -22,6 +22,7 @@ class InteractionForm(forms.Form):
         required=False,
         label=_("Relationship"),
         empty_label=_("My own contact with them"),
+        widget=ShortSelect(),
     )
     occurred_on = forms.DateField(label=_("Date"), widget=DateInput())
     channel = forms.ChoiceField(label=_("Channel"), choices=Interaction.Channel.choices)

@@ -93,3 +93,35 @@ class SearchSelect(SearchSelectMixin, forms.Select):
 
 class SearchSelectMultiple(SearchSelectMixin, forms.SelectMultiple):
     allow_multiple_selected = True
+
+
+class ShortSelect(forms.Select):
+    """A select of the first ``limit`` choices in the queryset's order (plus the chosen one).
+
+    For choices that are usually few but can be hundreds (a partner's relationships in a
+    region): the rest stays valid and reachable from the record's own page.
+    """
+
+    def __init__(self, *args: Any, limit: int = 50, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit = limit
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        iterator = self.choices
+        field = iterator.field
+        queryset = iterator.queryset
+        key = field.to_field_name or "pk"
+        rows = list(queryset[: self.limit])
+        if value not in (None, "") and str(value) not in {str(getattr(r, key)) for r in rows}:
+            try:
+                rows += list(queryset.filter(**{key: value}))
+            except (ValueError, TypeError, forms.ValidationError):
+                pass
+        options: list[tuple[Any, str]] = []
+        if field.empty_label is not None:
+            options.append(("", str(field.empty_label)))
+        options += [(getattr(r, key), field.label_from_instance(r)) for r in rows]
+        self.choices = options
+        context = super().get_context(name, value, attrs)
+        self.choices = iterator
+        return context

@@ -15,6 +15,9 @@ from imports.tests.conftest import belgian_csv, xlsx
 from network.models import Organisation
 from network.services import update_organisation
 
+# These tests read English messages; Dutch is the default (tests/test_i18n_switch.py).
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path):

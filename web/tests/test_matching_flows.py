@@ -24,6 +24,9 @@ from network.models import Organisation
 from tests import factories as f
 from web.forms import matching as matching_forms
 
+# These tests read English messages; Dutch is the default (tests/test_i18n_switch.py).
+pytestmark = pytest.mark.usefixtures("english")
+
 CONFIRM = re.compile(r"https?://[^/\s]+(/needs/confirm/[A-Za-z0-9_-]+/)")
 RESPOND = re.compile(r"https?://[^/\s]+(/respond/[A-Za-z0-9_-]+/)")
 
@@ -98,13 +101,13 @@ def test_a_partner_posts_a_need_without_an_account_and_confirms_it_once(client, 
     assert client.get(link).status_code == 200
     assert Need.objects.get().status == "unconfirmed"
     response = client.post(link)
-    assert response.status_code == 200 and "Need confirmed" in response.content.decode()
+    assert response.status_code == 200 and "Vraag bevestigd" in response.content.decode()  # the partner wrote in Dutch
     need.refresh_from_db()
     assert need.status == "open" and need.confirmed_at is not None
     assert need.organisation.is_active is True or Organisation.objects.get(pk=need.organisation_id).is_active
     # A replayed link cannot confirm again.
     again = client.post(link)
-    assert again.status_code == 409 and "already confirmed" in again.content.decode()
+    assert again.status_code == 409 and "Deze vraag werd al bevestigd." in again.content.decode()
 
 
 def test_a_need_posted_from_an_english_page_is_in_english(client, quick):
@@ -324,10 +327,10 @@ def test_a_coordinator_proposes_and_the_partner_accepts_through_the_digest_link(
     link = RESPOND.search(digest.body).group(1)
     client = as_user(None)
     page = client.get(link)
-    assert page.status_code == 200 and "A common goal" in page.content.decode()
+    assert page.status_code == 200 and "Een gemeenschappelijk doel" in page.content.decode()  # the need is Dutch
     # Accepting without the checklist is refused, clearly.
     refused = client.post(link, {"decision": "accept", "name": "Pia"})
-    assert refused.status_code == 400 and "Answer this point." in refused.content.decode()
+    assert refused.status_code == 400 and "Beantwoord dit punt." in refused.content.decode()
     done = client.post(link, {"decision": "accept", "name": "Pia", **_attention_post()})
     assert done.status_code == 200
     match.refresh_from_db()
@@ -341,7 +344,7 @@ def test_a_coordinator_proposes_and_the_partner_accepts_through_the_digest_link(
     assert client.post(link, {"decision": "decline", "name": "X", "decline_reason": "Toch niet"}).status_code == 409
     # The proposer was told.
     [told] = [m for m in mail.outbox if m.to == ["cora@uas.example"]]
-    assert "accepted your proposal" in told.subject
+    assert "heeft uw voorstel aanvaard" in told.subject  # the mail as it went out
 
 
 def test_a_partner_declines_with_a_reason(world, need):

@@ -198,6 +198,7 @@ def test_the_map_data_is_one_bounded_geojson_answer(world, as_user, campus, monk
     assert data["campus"]["lat"] == pytest.approx(campus.latitude)
 
 
+@pytest.mark.usefixtures("english")
 def test_a_campus_without_a_location_says_so_on_its_map(world, as_user):
     bare = make_campus(world.a, slug="kaal", latitude=None, longitude=None)
     page = as_user(world.coordinator).get(reverse("campus-map", args=slugs(bare))).content.decode()
@@ -306,6 +307,7 @@ def test_the_anchor_approves_a_request_and_the_requester_gets_a_mail(
     assert mail.outbox[0].to == ["fatou@voorbeeld.be"] and "approved" in mail.outbox[0].subject
 
 
+@pytest.mark.usefixtures("english")
 def test_a_second_overlapping_request_cannot_be_approved_and_the_page_says_why(world, as_user, hall):
     first, second = make_booking(hall, start=14, end=16), make_booking(hall, start=15, end=18)
     approve_booking(first, by=world.coordinator, expected_version=first.version, notify=False)
