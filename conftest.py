@@ -3,6 +3,7 @@ of institution A's network, and an outsider who coordinates at institution B."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from types import SimpleNamespace
 
 import pytest
@@ -68,7 +69,7 @@ def as_user():
 
 
 @pytest.fixture
-def english(world: SimpleNamespace, settings: object) -> None:
+def english(world: SimpleNamespace, settings: object) -> Iterator[None]:
     """Pages and messages in English, for tests that read English text: every user and every
     visitor without a language cookie. Dutch is the default; the i18n tests cover it."""
     from django.utils import translation
@@ -77,4 +78,5 @@ def english(world: SimpleNamespace, settings: object) -> None:
 
     settings.LANGUAGE_CODE = "en"  # type: ignore[attr-defined]
     User.objects.update(language="en")
-    translation.activate("en")
+    with translation.override("en"):
+        yield

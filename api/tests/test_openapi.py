@@ -189,6 +189,5 @@ def test_the_vendored_swagger_files_and_licence_are_served(client):
         f"/static/vendor/swagger-ui/{name}" for name in ("swagger-ui-bundle.js", "swagger-ui.css", "LICENSE")
     ] + ["/static/api/swagger-init.js"]:
         response = client.get(url)
-        content = b"".join(response.streaming_content)
-        response.close()
+        content = b"".join(response.streaming_content)  # read to the end, which closes it
         assert response.status_code == 200 and content, url

@@ -71,6 +71,7 @@ def test_declining_needs_a_reason_and_mails_it_in_dutch(world, hall, django_capt
     assert mail.outbox[0].extra_headers["Content-Language"] == "nl"
 
 
+@pytest.mark.usefixtures("english")
 def test_an_overlapping_request_cannot_be_approved_after_the_first_one(world, hall):
     first = make_booking(hall, start=14, end=16)
     second = make_booking(hall, start=15, end=17, requester_name="Iemand Anders")
@@ -98,6 +99,7 @@ def test_the_same_time_in_another_facility_is_fine(world, hall):
     assert Booking.objects.approved().count() == 2
 
 
+@pytest.mark.usefixtures("english")
 def test_a_new_request_for_an_approved_slot_is_refused_at_once(world, hall):
     first = make_booking(hall)
     approve_booking(first, by=world.coordinator, expected_version=first.version)
@@ -106,6 +108,7 @@ def test_a_new_request_for_an_approved_slot_is_refused_at_once(world, hall):
     assert "already booked" in str(refused.value)
 
 
+@pytest.mark.usefixtures("english")
 def test_a_decision_on_a_stale_version_is_a_conflict_and_a_second_decision_is_refused(world, hall):
     booking = make_booking(hall)
     with pytest.raises(ConflictError):

@@ -177,8 +177,9 @@ def test_a_photo_needs_a_description_and_a_real_image(en, as_user, case):
     photo = CasePhoto.objects.get()
     served = client.get(reverse("case-photo", args=[case.slug, photo.public_id]))
     assert served["Content-Type"] == "image/png"
+    # Read to the end: the test client's wrapper closes the file (no second close, which would
+    # close the test's database connection on PostgreSQL).
     assert b"".join(served.streaming_content).startswith(b"\x89PNG")
-    served.close()
 
 
 def test_a_drafts_photo_is_not_served_to_the_public(en, client, case):
