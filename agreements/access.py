@@ -33,3 +33,13 @@ def agreement_scope(user: Any, prefix: str = "") -> Q:
         )
         return theirs & ~Q(**{f"{prefix}status": "draft"})
     return nothing(prefix)
+
+
+def sees_unsent_versions(user: Any) -> bool:
+    """The institution's own people see unsent versions; a partner sees only what was sent to it."""
+    return bool(is_active_user(user) and (user.is_superuser or (user.institution_id and user.role != Role.PARTNER)))
+
+
+def version_scope(user: Any, prefix: str = "") -> Q:
+    """Which versions of a visible agreement a user may read (for web and API alike)."""
+    return Q() if sees_unsent_versions(user) else Q(**{f"{prefix}sent_at__isnull": False})

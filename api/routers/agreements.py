@@ -15,6 +15,7 @@ from ninja.pagination import paginate
 
 from accounts.access import get_for_user_or_404, is_institution_member, require
 from agreements import ical
+from agreements.access import version_scope
 from agreements.diff import diff_versions
 from agreements.models import Agreement, AgreementTemplate, AgreementVersion, Signatory
 from agreements.sections import BALANCE_PARTIES, BALANCE_SIDES, SECTION_KEYS, TEXT_SECTIONS, normalise
@@ -62,14 +63,8 @@ def _agreements(request: HttpRequest) -> QuerySet[Agreement]:
     return Agreement.objects.for_user(acting_user(request)).select_related("institution", "partnership", "engagement")
 
 
-def _sees_drafts(user: Any) -> bool:
-    """The institution's own people see unsent versions; a partner sees only what was sent to it."""
-    return bool(user.is_superuser or is_institution_member(user))
-
-
 def _visible_versions(user: Any) -> QuerySet[AgreementVersion]:
-    versions = AgreementVersion.objects.order_by("-number")
-    return versions if _sees_drafts(user) else versions.filter(sent_at__isnull=False)
+    return AgreementVersion.objects.filter(version_scope(user)).order_by("-number")
 
 
 def _find(request: HttpRequest, public_id: UUID) -> Agreement:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.models import fields_for_model, model_to_dict
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from network.models import SOFAR_ORDER, Organisation, Person, Relationship, SofarRole, TargetGroup, Theme
 from network.selectors import ROLE_PAIRS
 from network.services import RoleSpec
+from web.forms.errors import add_service_errors  # noqa: F401  (imported from here by the views)
 from web.forms.search_select import SearchSelect, SearchSelectMultiple
 
 ORGANISATION_FORM_FIELDS = [
@@ -35,17 +35,6 @@ ORGANISATION_FORM_FIELDS = [
     "capacity_per_period",
     "is_active",
 ]
-
-
-def add_service_errors(form: forms.Form, error: ValidationError, aliases: dict[str, str] | None = None) -> None:
-    """Show a service's refusal next to the field it names (or an alias of it), else above the form."""
-    aliases = aliases or {}
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            field = aliases.get(field, field)
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class VersionedForm(forms.Form):

@@ -10,25 +10,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from network.models import Campus, Institution, Organisation, Person
 from partnerships.models import ContinuumStage, Partnership, PartnershipParty
+from web.forms.errors import add_domain_errors  # noqa: F401  (imported from here by the views)
 from web.forms.search_select import SearchSelectMultiple
 from web.forms.widgets import DateInput
 
 ANY = [("", _("Any"))]
-
-
-def add_domain_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a service's ``DomainError`` next to the fields it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class DateOrderMixin:

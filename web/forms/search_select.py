@@ -10,6 +10,7 @@ unchanged: the field's queryset decides what may be chosen.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django import forms
@@ -113,10 +114,8 @@ class ShortSelect(forms.Select):
         key = field.to_field_name or "pk"
         rows = list(queryset[: self.limit])
         if value not in (None, "") and str(value) not in {str(getattr(r, key)) for r in rows}:
-            try:
+            with contextlib.suppress(ValueError, TypeError, forms.ValidationError):
                 rows += list(queryset.filter(**{key: value}))
-            except (ValueError, TypeError, forms.ValidationError):
-                pass
         options: list[tuple[Any, str]] = []
         if field.empty_label is not None:
             options.append(("", str(field.empty_label)))

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts.access import get_for_user_or_404, require
 from agreements import ical
+from agreements.access import version_scope
 from agreements.diff import diff_versions
 from agreements.models import Agreement, AgreementTemplate, AgreementVersion, Signatory
 from agreements.pdf import render_pdf
@@ -48,14 +49,8 @@ def _get(request: HttpRequest, public_id: Any) -> Agreement:
     return get_for_user_or_404(_agreements(request), public_id=public_id)
 
 
-def _sees_drafts(user: Any, agreement: Agreement) -> bool:
-    """The institution's own people see unsent versions; a partner sees only what was sent to it."""
-    return bool(user.is_superuser or (user.institution_id and user.role != "partner"))
-
-
 def _visible_versions(user: Any, agreement: Agreement) -> QuerySet[AgreementVersion]:
-    versions = agreement.versions.order_by("-number")
-    return versions if _sees_drafts(user, agreement) else versions.filter(sent_at__isnull=False)
+    return agreement.versions.filter(version_scope(user)).order_by("-number")
 
 
 def _feed_url(request: HttpRequest, name: str, token: str) -> str:

@@ -15,6 +15,7 @@ from accounts.access import require
 from lib.errors import DomainError
 from network.models import Interaction, Person, Relationship
 from network.services import initiator_code, log_interaction
+from web.forms.errors import add_service_errors
 from web.forms.interactions import InteractionForm
 
 TIMELINE_ROWS = 20
@@ -73,11 +74,7 @@ def handle_log_contact(
                 intermediary=data.get("intermediary"),
             )
         except DomainError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            add_service_errors(form, error)
     if interaction is not None:
         if request.htmx:
             fresh = contact_form(request, relationships=relationships)
