@@ -34,3 +34,17 @@ def test_long_lines_are_folded_at_75_octets_without_splitting_a_character():
 
 def test_text_values_escape_newlines_and_backslashes():
     assert escape("a\\b\nc") == "a\\\\b\\nc"
+
+
+def test_a_calendar_address_stays_the_same_whenever_it_is_shown(world, monkeypatch):
+    # A subscribed calendar keeps its address: no timestamp in the signature.
+    from django.core import signing
+
+    from agreements.ical import USER_SALT, read_token, user_token
+
+    monkeypatch.setattr(signing.time, "time", lambda: 1_700_000_000.0)
+    first = user_token(world.coordinator)
+    monkeypatch.setattr(signing.time, "time", lambda: 1_800_000_000.0)
+    assert user_token(world.coordinator) == first
+    assert read_token(first, salt=USER_SALT) == {"u": world.coordinator.pk}
+    assert read_token(first + "x", salt=USER_SALT) is None
