@@ -8,6 +8,7 @@ from api.errors import register_error_handlers
 from api.routers import (
     agreements,
     assessments,
+    campus_settings,
     courses,
     engagements,
     health,
@@ -62,4 +63,5 @@ api.add_router("/offers", needs.offers)
 api.add_router("/matches", needs.matches)
 api.add_router("/organisation-proposals", needs.proposals)
 api.add_router("/places", places.router)
+api.add_router("/places", campus_settings.router)
 api.add_router("/reflection", reflection.router)

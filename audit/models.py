@@ -49,6 +49,7 @@ ACTION_LABELS = {
     "imported": _("imported"),
     "undid import": _("undid the import"),
     "changed settings": _("changed the settings of"),
+    "changed neighbourhood": _("changed the neighbourhood of"),
 }
 
 

@@ -78,6 +78,7 @@ class Campus(models.Model):
         related_name="anchored_campuses",
         verbose_name=_("neighbourhood anchor"),
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["name"]

@@ -26,4 +26,5 @@ def is_campus_anchor(user: Any, campus: Any) -> bool:
 rules.add_perm("places.view_neighbourhood", (is_institution_staff & of_own_institution) | is_admin_superuser)
 rules.add_perm("places.manage_facilities", (is_office & of_own_institution) | is_campus_anchor | is_admin_superuser)
 rules.add_perm("places.decide_booking", (is_office & of_own_institution) | is_campus_anchor | is_admin_superuser)
+rules.add_perm("places.change_campus", (is_office & of_own_institution) | is_admin_superuser)
 rules.add_perm("places.manage_events", (is_institution_staff & of_own_institution) | is_admin_superuser)

@@ -66,6 +66,7 @@ PATHS = {
     "/api/organisation-proposals/{public_id}": {"get"},
     "/api/organisation-proposals/{public_id}/decision": {"post"},
     "/api/places/campuses": {"get"},
+    "/api/places/campuses/{institution}/{campus}/settings": {"get", "patch"},
     "/api/places/campuses/{institution}/{campus}/collaborations": {"get"},
     "/api/places/campuses/{institution}/{campus}/map": {"get"},
     "/api/places/campuses/{institution}/{campus}/facilities": {"get"},
