@@ -110,9 +110,7 @@ class ApiToken(models.Model):
 
     @classmethod
     def authenticate(cls, key: str) -> User | None:
-        token = (
-            cls.objects.select_related("user").filter(key_hash=cls.hash_key(key), user__is_active=True).first()
-        )
+        token = cls.objects.select_related("user").filter(key_hash=cls.hash_key(key), user__is_active=True).first()
         if token is None or (token.expires_at and token.expires_at < timezone.now()):
             return None
         cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())

@@ -12,6 +12,8 @@ from api.routers import (
     courses,
     engagements,
     health,
+    imports,
+    institution,
     matching,
     needs,
     organisations,
@@ -54,6 +56,7 @@ api.add_router("/courses", courses.router)
 api.add_router("/engagements", engagements.router)
 api.add_router("/matching", matching.router)
 api.add_router("/health", health.router)
+api.add_router("/institution", institution.router)
 api.add_router("/reports", reports.router)
 api.add_router("/assessments", assessments.router)
 api.add_router("/agreements", agreements.router)
@@ -65,3 +68,4 @@ api.add_router("/organisation-proposals", needs.proposals)
 api.add_router("/places", places.router)
 api.add_router("/places", campus_settings.router)
 api.add_router("/reflection", reflection.router)
+api.add_router("/imports", imports.router)

@@ -14,6 +14,4 @@ def teaches_course(user: Any, course: Any) -> bool:
 rules.add_perm("engagements.add_course", is_institution_staff | is_admin_superuser)
 rules.add_perm("engagements.change_course", (is_institution_staff & of_own_institution) | is_admin_superuser)
 rules.add_perm("engagements.add_engagement", is_institution_staff | is_admin_superuser)
-rules.add_perm(
-    "engagements.change_engagement", (is_institution_staff & of_own_institution) | is_admin_superuser
-)
+rules.add_perm("engagements.change_engagement", (is_institution_staff & of_own_institution) | is_admin_superuser)

@@ -20,4 +20,3 @@ def course_coverage(course: Course) -> SofarCoverage:
     return sofar_coverage(
         institution_id=course.institution_id, person_roles=dict(person_roles), organisation_ids=organisation_ids
     )
-

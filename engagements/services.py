@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import record
-from engagements.models import Course, Engagement, Participation
+from engagements.models import Contribution, Course, Engagement, Participation
 from lib.concurrency import save_versioned
 from lib.errors import DomainError
 from network.models import Person
@@ -32,6 +35,16 @@ ENGAGEMENT_FIELDS = (
     "outcomes",
 )
 
+ACADEMIC_YEAR = re.compile(r"^(\d{4})-(\d{4})$")
+
+
+def _check_academic_year(value: Any) -> None:
+    match = ACADEMIC_YEAR.match(str(value or "").strip())
+    if not match or int(match.group(2)) != int(match.group(1)) + 1:
+        raise DomainError(
+            {"academic_year": _("Write the academic year as two following years, for example 2026-2027.")}
+        )
+
 
 def _check_same_institution(institution_id: int, **related: Any) -> None:
     for name, obj in related.items():
@@ -47,6 +60,7 @@ def create_course(*, by: Any, institution: Any, teachers: Sequence[Person], **fi
         if teacher.institution_id != institution.pk:
             raise DomainError({"teachers": _("Teachers must be people of your institution.")})
     _check_same_institution(institution.pk, campus=fields.get("campus"))
+    _check_academic_year(fields.get("academic_year"))
     course = Course(institution=institution, **{k: v for k, v in fields.items() if k in COURSE_FIELDS})
     course.full_clean()
     course.save()
@@ -61,10 +75,16 @@ def update_course(
 ) -> Course:
     changes = {k: v for k, v in fields.items() if k in COURSE_FIELDS and getattr(course, k) != v}
     _check_same_institution(course.institution_id, campus=changes.get("campus"))
-    save_versioned(course, expected_version=expected_version, fields=changes)
+    if "academic_year" in changes:
+        _check_academic_year(changes["academic_year"])
     if teachers is not None:
         if not teachers:
             raise DomainError({"teachers": _("A course needs at least one teacher.")})
+        for teacher in teachers:
+            if teacher.institution_id != course.institution_id:
+                raise DomainError({"teachers": _("Teachers must be people of your institution.")})
+    save_versioned(course, expected_version=expected_version, fields=changes)
+    if teachers is not None:
         course.teachers.set(teachers)
     record(by, "changed", course, changes=changes)
     return course
@@ -114,3 +134,72 @@ def update_engagement(
         set_participants(engagement, participants)
     record(by, "changed", engagement, changes=changes)
     return engagement
+
+
+# What each party puts into an engagement and gets out of it (the material of equity, read in ``health.equity``).
+
+GIVES_AMOUNT_KINDS = (Contribution.Kind.HOURS, Contribution.Kind.MONEY)
+
+
+@dataclass(frozen=True)
+class ContributionSpec:
+    party: str
+    direction: str
+    kind: str
+    description: str
+    amount: Decimal | None = None
+    shared: bool = False
+
+
+@transaction.atomic
+def set_contributions(
+    engagement: Engagement, *, by: Any, expected_version: int | None, rows: Sequence[ContributionSpec]
+) -> list[Contribution]:
+    """Replace what the parties put into and get out of an engagement.
+
+    Hours and money put in need an amount, so that the balance can be
+    computed. The engagement's version guards against two people editing the
+    list at the same time.
+    """
+    errors: list[str] = []
+    for number, row in enumerate(rows, start=1):
+        if not row.description.strip():
+            errors.append(_("Row %(n)s: say in a few words what it is.") % {"n": number})
+        if row.amount is not None and row.amount < 0:
+            errors.append(_("Row %(n)s: an amount cannot be negative.") % {"n": number})
+        if row.direction == Contribution.Direction.GIVES and row.kind in GIVES_AMOUNT_KINDS and row.amount is None:
+            errors.append(_("Row %(n)s: hours or money put in need an amount.") % {"n": number})
+    if errors:
+        raise DomainError(errors)
+    save_versioned(engagement, expected_version=expected_version, fields={})
+    engagement.contributions.all().delete()
+    created = Contribution.objects.bulk_create(
+        [
+            Contribution(
+                engagement=engagement,
+                party=row.party,
+                direction=row.direction,
+                kind=row.kind,
+                amount=row.amount,
+                description=row.description.strip(),
+                shared=row.shared,
+            )
+            for row in rows
+        ]
+    )
+    record(by, "contributions changed", engagement, changes={"contributions": len(created)})
+    return created
+
+
+def contribution_specs(contributions: Iterable[Contribution]) -> list[ContributionSpec]:
+    return [
+        ContributionSpec(
+            party=c.party,
+            direction=c.direction,
+            kind=c.kind,
+            description=c.description,
+            amount=c.amount,
+            shared=c.shared,
+        )
+        for c in contributions
+    ]

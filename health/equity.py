@@ -14,19 +14,17 @@ Numbers are aggregated in SQL; the pages list the contribution rows behind them.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from audit.services import record
 from engagements.models import Contribution, Engagement
-from lib.concurrency import save_versioned
-from lib.errors import DomainError
+
+# Recording contributions is a write of the engagements app; re-exported for the callers of this module.
+from engagements.services import ContributionSpec, contribution_specs, set_contributions
 from partnerships.models import Partnership
 
 Party = Contribution.Party
@@ -247,68 +245,18 @@ def one_sided_partnership_ids(partnership_ids: list[int]) -> set[int]:
     return {pid for pid, totals in per_partnership.items() if judge(totals)[0]}
 
 
-# Recording contributions.
-
-
-@dataclass(frozen=True)
-class ContributionSpec:
-    party: str
-    direction: str
-    kind: str
-    description: str
-    amount: Decimal | None = None
-    shared: bool = False
-
-
-@transaction.atomic
-def set_contributions(
-    engagement: Engagement, *, by: Any, expected_version: int | None, rows: Sequence[ContributionSpec]
-) -> list[Contribution]:
-    """Replace what the parties put into and get out of an engagement.
-
-    Hours and money put in need an amount, so that the balance can be
-    computed. The engagement's version guards against two people editing the
-    list at the same time.
-    """
-    errors: list[str] = []
-    for number, row in enumerate(rows, start=1):
-        if not row.description.strip():
-            errors.append(_("Row %(n)s: say in a few words what it is.") % {"n": number})
-        if row.amount is not None and row.amount < 0:
-            errors.append(_("Row %(n)s: an amount cannot be negative.") % {"n": number})
-        if row.direction == Direction.GIVES and row.kind in (Kind.HOURS, Kind.MONEY) and row.amount is None:
-            errors.append(_("Row %(n)s: hours or money put in need an amount.") % {"n": number})
-    if errors:
-        raise DomainError(errors)
-    save_versioned(engagement, expected_version=expected_version, fields={})
-    engagement.contributions.all().delete()
-    created = Contribution.objects.bulk_create(
-        [
-            Contribution(
-                engagement=engagement,
-                party=row.party,
-                direction=row.direction,
-                kind=row.kind,
-                amount=row.amount,
-                description=row.description.strip(),
-                shared=row.shared,
-            )
-            for row in rows
-        ]
-    )
-    record(by, "contributions changed", engagement, changes={"contributions": len(created)})
-    return created
-
-
-def contribution_specs(contributions: Iterable[Contribution]) -> list[ContributionSpec]:
-    return [
-        ContributionSpec(
-            party=c.party,
-            direction=c.direction,
-            kind=c.kind,
-            description=c.description,
-            amount=c.amount,
-            shared=c.shared,
-        )
-        for c in contributions
-    ]
+__all__ = [
+    "ContributionSpec",
+    "EquityFigures",
+    "PartyEquity",
+    "contribution_specs",
+    "engagements_contributions",
+    "equity_for_engagement",
+    "equity_for_partnership",
+    "equity_from",
+    "judge",
+    "one_sided_partnership_ids",
+    "partnership_contributions",
+    "set_contributions",
+    "side_of_party",
+]

@@ -27,6 +27,7 @@ database, with a fixed number of queries whatever the size of the region.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,7 +37,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from network.models import Institution, Relationship
+from engagements.models import Engagement
+from network.models import Institution, Person, Relationship
 from network.selectors import stale_cutoff
 from partnerships.continuum import ASSESSMENT_VALID_DAYS, EvidenceRecord
 from partnerships.models import Partnership, PartnershipParty
@@ -259,3 +261,47 @@ def health_rows(
 def overview_base(user: Any, institution: Institution) -> QuerySet[Partnership]:
     """The partnerships the institution leads and the user may see, not ended."""
     return Partnership.objects.for_user(user).filter(institution=institution).exclude(status=Partnership.Status.ENDED)
+
+
+def filter_overview(
+    queryset: QuerySet[Partnership],
+    institution: Institution,
+    *,
+    campus: Any = None,
+    theme: Any = None,
+    faculty: str = "",
+    stage: int | None = None,
+) -> QuerySet[Partnership]:
+    """The health overview's filters, flag aside (``filter_flag`` applies it once flags are annotated).
+
+    One rule for the page and the API: ``campus`` and ``theme`` are records, ``faculty`` is the public id
+    of a person of the institution or words of their name (an owner of the partnership, or a teacher of a
+    course with an engagement in it), ``stage`` a continuum step.
+    """
+    if campus is not None:
+        queryset = queryset.filter(campus=campus)
+    if theme is not None:
+        parties = PartnershipParty.objects.filter(organisation__themes=theme).values("partnership_id")
+        queryset = queryset.filter(pk__in=parties)
+    if text := (faculty or "").strip():
+        people = _people_named(institution, text).values("pk")
+        owned = Partnership.owners.through.objects.filter(person_id__in=people).values("partnership_id")
+        taught = Engagement.objects.filter(course__teachers__in=people, partnership__isnull=False).values(
+            "partnership_id"
+        )
+        queryset = queryset.filter(Q(pk__in=owned) | Q(pk__in=taught))
+    if stage:
+        queryset = queryset.filter(stage=stage)
+    return queryset
+
+
+def _people_named(institution: Institution, text: str) -> QuerySet[Person]:
+    """People of the institution by public id (a link from elsewhere) or by every word of their name."""
+    people = Person.objects.filter(institution=institution)
+    try:
+        return people.filter(public_id=uuid.UUID(text))
+    except ValueError:
+        pass
+    for word in text.split():
+        people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    return people

@@ -100,6 +100,26 @@ def create_job(*, by: Any, institution: Any, kind: str, name: str, data: bytes) 
     return job
 
 
+def column_samples(job: ImportJob, count: int = 3) -> dict[int, list[str]]:
+    """The first ``count`` values under each column (index -> values), to help map it; {} if unreadable."""
+    try:
+        with job.file.open("rb") as handle:
+            rows = read_table(handle.read(), job.original_name).rows
+    except (OSError, ValueError, DomainError):
+        return {}
+    found: dict[int, list[str]] = {}
+    taken = 0
+    for number, cells in rows:
+        if number <= job.header_row:
+            continue
+        for index, cell in enumerate(cells):
+            found.setdefault(index, []).append("" if cell is None else str(cell)[:40])
+        taken += 1
+        if taken >= count:
+            break
+    return found
+
+
 def column_label(job: ImportJob, index: int) -> str:
     header = job.headers[index] if index < len(job.headers) else ""
     return header or _("column %(number)s") % {"number": index + 1}
@@ -114,7 +134,8 @@ def set_mapping(job: ImportJob, mapping: dict[str, str]) -> ImportJob:
     for column, target in mapping.items():
         if target == IGNORE:
             continue
-        if target not in known or not str(column).isdigit() or int(column) >= max(len(job.headers), 1):
+        index = str(column)
+        if target not in known or not (index.isascii() and index.isdigit()) or int(index) >= max(len(job.headers), 1):
             raise DomainError(_("The mapping names a column or field that does not exist."))
         if target in clean.values():
             label = next(str(t.label) for t in targets(job.kind) if t.name == target)

@@ -66,3 +66,26 @@ def proposal_scope(user: Any, prefix: str = "") -> Q:
     if user.role == Role.STUDENT and user.institution_id:
         return Q(**{f"{prefix}proposed_by_id": user.pk})
     return nothing(prefix)
+
+
+def quiet_period_scope(user: Any, prefix: str = "") -> Q:
+    """An organisation's quiet periods: its own partner users, and every institution's staff (the capacity
+    guard holds proposals of any institution, so each should see why)."""
+    if not is_active_user(user):
+        return nothing(prefix)
+    if user.is_superuser or _is_staff(user):
+        return Q()
+    if user.role == Role.PARTNER and user.organisation_id:
+        return Q(**{f"{prefix}organisation_id": user.organisation_id})
+    return nothing(prefix)
+
+
+def criterion_scope(user: Any, prefix: str = "") -> Q:
+    """An institution's criteria for a good partner: its own members only (students judge proposals by them)."""
+    if not is_active_user(user):
+        return nothing(prefix)
+    if user.is_superuser:
+        return Q()
+    if user.role != Role.PARTNER and user.institution_id:
+        return Q(**{f"{prefix}institution_id": user.institution_id})
+    return nothing(prefix)

@@ -288,6 +288,13 @@ class MatchingWeights(models.Model):
         return str(self.institution)
 
 
+class QuietPeriodQuerySet(models.QuerySet["QuietPeriod"]):
+    def for_user(self, user: Any) -> QuietPeriodQuerySet:
+        from matching.access import quiet_period_scope
+
+        return self.filter(quiet_period_scope(user))
+
+
 class QuietPeriod(models.Model):
     """A stretch in which an organisation asks not to receive new proposals."""
 
@@ -297,6 +304,17 @@ class QuietPeriod(models.Model):
     start = models.DateField(_("from"))
     end = models.DateField(_("until"))
     reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("A partner user, or the coordinator who entered it on the partner's behalf."),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = QuietPeriodQuerySet.as_manager()
 
     class Meta:
         ordering = ["start", "id"]
@@ -309,6 +327,13 @@ class QuietPeriod(models.Model):
         return f"{self.organisation}: {self.start} – {self.end}"
 
 
+class PartnerCriterionQuerySet(models.QuerySet["PartnerCriterion"]):
+    def for_user(self, user: Any) -> PartnerCriterionQuerySet:
+        from matching.access import criterion_scope
+
+        return self.filter(criterion_scope(user))
+
+
 class PartnerCriterion(models.Model):
     """One of an institution's criteria for a good partner, shown to students as a checklist."""
 
@@ -316,6 +341,9 @@ class PartnerCriterion(models.Model):
     text_nl = models.CharField(_("criterion (Dutch)"), max_length=300)
     text_en = models.CharField(_("criterion (English)"), max_length=300)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = PartnerCriterionQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "id"]

@@ -4,6 +4,7 @@ import rules
 
 from accounts.access import (
     is_admin_superuser,
+    is_institution_member,
     is_institution_staff,
     is_office,
     is_partner,
@@ -21,6 +22,17 @@ def of_own_organisation(user: Any, obj: Any) -> bool:
 def entered_by_own_institution(user: Any, need: Any) -> bool:
     creator = getattr(need, "created_by", None)
     return creator is not None and creator.institution_id is not None and creator.institution_id == user.institution_id
+
+
+@rules.predicate
+def is_own_organisation(user: Any, organisation: Any) -> bool:
+    return organisation is not None and getattr(user, "organisation_id", None) == organisation.pk
+
+
+@rules.predicate
+def of_own_institution_if_any(user: Any, obj: Any) -> bool:
+    """The page as a whole (no object), or an object of the user's own institution."""
+    return obj is None or getattr(obj, "institution_id", None) == getattr(user, "institution_id", -1)
 
 
 @rules.predicate
@@ -53,3 +65,14 @@ rules.add_perm("matching.decide_organisation_proposal", (is_office & of_own_inst
 rules.add_perm("matching.view_suggestions", is_institution_staff)
 rules.add_perm("matching.view_matching_weights", is_institution_staff)
 rules.add_perm("matching.change_matching_weights", is_office)
+# Quiet periods: the partner sets its own; the office may enter one on the partner's behalf (say, after a call),
+# and change or remove only those its institution entered, never the partner's own.
+rules.add_perm("matching.view_quiet_periods", is_institution_staff | is_partner | is_admin_superuser)
+rules.add_perm("matching.add_quiet_period", (is_partner & is_own_organisation) | is_office | is_admin_superuser)
+rules.add_perm(
+    "matching.change_quiet_period",
+    (is_partner & of_own_organisation) | (is_office & entered_by_own_institution) | is_admin_superuser,
+)
+# The institution's criteria for a good partner: its members read them, the office keeps them.
+rules.add_perm("matching.view_partner_criteria", is_institution_member | is_admin_superuser)
+rules.add_perm("matching.change_partner_criteria", is_office & of_own_institution_if_any)

@@ -239,13 +239,17 @@ def update_need(
     return need
 
 
+@transaction.atomic
 def add_need_note(need: Need, *, by: Any, text: str) -> NeedNote:
+    """An internal note of the author's institution on a shared need; other institutions never see it."""
     text = (text or "").strip()
     if not text:
         raise DomainError({"text": _("Write the note.")})
     if len(text) > 2000:
         raise DomainError({"text": _("Keep the note under %(max)d characters.") % {"max": 2000}})
-    return NeedNote.objects.create(need=need, institution_id=by.institution_id, author=by, text=text)
+    note = NeedNote.objects.create(need=need, institution_id=by.institution_id, author=by, text=text)
+    record(by, "noted", need, institution_id=by.institution_id)
+    return note
 
 
 # Offers

@@ -306,20 +306,14 @@ class Relationship(PublicIdModel, VersionedModel):
 
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="relationships")
     a_person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    a_organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
+    a_organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     a_role = models.CharField(_("role of the first actor"), max_length=1, choices=SofarRole.choices)
     b_person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    b_organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
+    b_organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     b_role = models.CharField(_("role of the second actor"), max_length=1, choices=SofarRole.choices)
     description = models.CharField(_("description"), max_length=300, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
-    owners = models.ManyToManyField(
-        Person, related_name="owned_relationships", blank=True, verbose_name=_("owners")
-    )
+    owners = models.ManyToManyField(Person, related_name="owned_relationships", blank=True, verbose_name=_("owners"))
     last_contact_on = models.DateField(_("last contact"), null=True, blank=True)
     orphaned = models.BooleanField(_("without an active owner"), default=False)
 

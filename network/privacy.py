@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit.models import AuditEntry
 from audit.services import record
 from lib.errors import DomainError
 from network.models import Interaction, Person, Relationship
@@ -63,9 +64,22 @@ def export_person(person: Person) -> dict[str, Any]:
 
 
 @transaction.atomic
+def export_personal_data(person: Person, *, by: Any) -> dict[str, Any]:
+    """``export_person``, for someone who asked for it: the audit trail says who exported whose data."""
+    data = export_person(person)
+    record(by, "exported personal data", person)
+    return data
+
+
+@transaction.atomic
 def erase_person(person: Person, *, by: Any) -> None:
     """Remove a person's identifying data and their history; the records they took part in stay,
-    anonymous, so the partnership's history keeps its shape."""
+    anonymous, so the partnership's history keeps its shape.
+
+    Removed: name, e-mail address, phone number, the change history of the person record, the name in
+    the audit trail, and the login's name, e-mail address, username and password. Kept, without a name:
+    roles, relationships, contact moments, engagements and hours.
+    """
     if person.owned_relationships.exists() or person.owned_partnerships.exists():
         raise DomainError(_("Hand over what this person owns before erasing them."))
     person.first_name = _("Erased")
@@ -78,7 +92,12 @@ def erase_person(person: Person, *, by: Any) -> None:
     user = getattr(person, "user", None) if hasattr(person, "user") else None
     if user is not None:
         user.first_name = user.last_name = user.email = ""
+        user.username = f"erased-{user.pk}"
         user.is_active = False
         user.set_unusable_password()
         user.save()
+        user.api_tokens.all().delete()
+    AuditEntry.objects.filter(target_type="network.person", target_id=str(person.public_id)).update(
+        target_repr=str(person)[:200]
+    )
     record(by, "erased", person)

@@ -37,16 +37,14 @@ rules.add_perm("network.view_organisationnote", is_institution_staff)
 rules.add_perm("network.add_person", is_institution_staff | is_admin_superuser)
 rules.add_perm("network.change_person", (is_institution_staff & of_own_institution) | is_admin_superuser)
 rules.add_perm("network.deactivate_person", (is_office & of_own_institution) | is_admin_superuser)
+# Exporting or erasing a person's personal data (GDPR requests): the office of the person's institution.
+rules.add_perm("network.manage_personal_data", (is_office & of_own_institution) | is_admin_superuser)
 rules.add_perm("network.add_relationship", is_institution_staff | is_admin_superuser)
-rules.add_perm(
-    "network.change_relationship", (is_institution_staff & of_own_institution) | is_admin_superuser
-)
+rules.add_perm("network.change_relationship", (is_institution_staff & of_own_institution) | is_admin_superuser)
 rules.add_perm(
     "network.log_interaction",
     (is_institution_staff & of_own_institution) | is_end_of_relationship | is_admin_superuser,
 )
 rules.add_perm("network.view_audit", is_office | is_admin_superuser)
 rules.add_perm("network.use_network", is_institution_member | is_partner | is_admin_superuser)
-rules.add_perm(
-    "network.view_relationship_health", (is_institution_staff & of_own_institution) | is_admin_superuser
-)
+rules.add_perm("network.view_relationship_health", (is_institution_staff & of_own_institution) | is_admin_superuser)

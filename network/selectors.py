@@ -48,8 +48,7 @@ class SofarCoverage:
     def pair_rows(self) -> list[dict[str, object]]:
         labels = dict(SofarRole.choices)
         return [
-            {"pair": p, "labels": (labels[p[0]], labels[p[1]]), "count": self.pair_counts.get(p, 0)}
-            for p in ROLE_PAIRS
+            {"pair": p, "labels": (labels[p[0]], labels[p[1]]), "count": self.pair_counts.get(p, 0)} for p in ROLE_PAIRS
         ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import record
 from lib.concurrency import save_versioned
-from lib.errors import DomainError
+from lib.errors import ConflictError, DomainError
 from network.models import (
     Affiliation,
     Institution,
@@ -27,6 +28,7 @@ from network.models import (
     TargetGroup,
     Theme,
 )
+from network.queries import owners_fingerprint
 
 Actor = Person | Organisation
 
@@ -95,6 +97,40 @@ def add_organisation_note(organisation: Organisation, *, by: Any, text: str) -> 
     )
     record(by, "noted", organisation, institution_id=by.institution_id)
     return note
+
+
+INSTITUTION_SETTINGS = ("mission", "website", "stale_after_months")
+STALE_MONTHS_RANGE = (1, 60)
+
+
+def settings_fingerprint(institution: Institution) -> str:
+    """Stands in for a version number of the settings: a change names the settings it started from."""
+    text = "\x1f".join(str(getattr(institution, name)) for name in INSTITUTION_SETTINGS)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@transaction.atomic
+def update_institution_settings(
+    institution: Institution, *, by: Any, expected_fingerprint: str | None = None, **fields: Any
+) -> Institution:
+    """Change the institution's own settings: its mission statement, website, and after how many months
+    without contact a relationship is flagged. With ``expected_fingerprint`` (``settings_fingerprint`` of the
+    settings the caller read), a change to settings someone else changed since is refused."""
+    if expected_fingerprint is not None:
+        current = Institution.objects.select_for_update().get(pk=institution.pk)
+        if settings_fingerprint(current) != expected_fingerprint:
+            raise ConflictError()
+    data = {k: v for k, v in fields.items() if k in INSTITUTION_SETTINGS}
+    months = data.get("stale_after_months")
+    low, high = STALE_MONTHS_RANGE
+    if months is not None and not low <= months <= high:
+        raise DomainError({"stale_after_months": _("Choose a number of months between 1 and 60.")})
+    for name, value in data.items():
+        setattr(institution, name, value)
+    institution.full_clean(exclude=[f.name for f in Institution._meta.fields if f.name not in data])
+    institution.save(update_fields=list(data))
+    record(by, "changed settings", institution, institution_id=institution.pk, changes=data)
+    return institution
 
 
 @dataclass(frozen=True)
@@ -216,7 +252,13 @@ def create_relationship(
 
 
 @transaction.atomic
-def set_relationship_owners(relationship: Relationship, *, by: Any, owners: Sequence[Person]) -> None:
+def set_relationship_owners(
+    relationship: Relationship, *, by: Any, owners: Sequence[Person], expected_owners: str | None = None
+) -> None:
+    """Replace the owners. ``expected_owners`` is the fingerprint of the owners the caller read
+    (``network.queries.owners_fingerprint``): when given and no longer current, nothing changes (conflict)."""
+    if expected_owners is not None and owners_fingerprint(relationship) != expected_owners:
+        raise ConflictError()
     _check_owners(relationship.institution_id, owners)
     relationship.owners.set(owners)
     Relationship.objects.filter(pk=relationship.pk).update(orphaned=False)

@@ -13,11 +13,7 @@ def leads_partnership(user: Any, partnership: Any) -> bool:
 @rules.predicate
 def owns_partnership(user: Any, partnership: Any) -> bool:
     person_id = getattr(user, "person_id", None)
-    return (
-        partnership is not None
-        and person_id is not None
-        and partnership.owners.filter(pk=person_id).exists()
-    )
+    return partnership is not None and person_id is not None and partnership.owners.filter(pk=person_id).exists()
 
 
 rules.add_perm("partnerships.add_partnership", is_institution_staff | is_admin_superuser)

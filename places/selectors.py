@@ -14,13 +14,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from engagements.models import Engagement, Participation
-from network.models import Campus, Organisation, SofarRole
+from network.models import Campus, Organisation, Person, SofarRole
 from places.geo import Neighbourhood
 from places.models import Booking, Facility, NeighbourhoodEvent
 
@@ -436,11 +436,19 @@ def month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
     return start, nxt
 
 
+def calendar_bookings(
+    facility: Facility, start: dt.datetime, end: dt.datetime, *, include_pending: bool
+) -> QuerySet[Booking]:
+    """The bookings that take the facility between ``start`` and ``end``: approved ones, and the requests still
+    waiting for a decision when ``include_pending`` (staff); declined requests never."""
+    statuses = [Booking.Status.APPROVED, Booking.Status.PENDING] if include_pending else [Booking.Status.APPROVED]
+    return facility.bookings.filter(status__in=statuses).overlapping(start, end).order_by("starts_at", "id")
+
+
 def month_calendar(facility: Facility, year: int, month: int, *, include_pending: bool) -> list[list[Day]]:
     """Weeks (Monday first) of the month, each day with the bookings that start on it. One query."""
     start, end = month_bounds(year, month)
-    statuses = [Booking.Status.APPROVED, Booking.Status.PENDING] if include_pending else [Booking.Status.APPROVED]
-    bookings = facility.bookings.filter(status__in=statuses).overlapping(start, end).order_by("starts_at", "id")
+    bookings = calendar_bookings(facility, start, end, include_pending=include_pending)
     per_day: dict[dt.date, list[Booking]] = defaultdict(list)
     for booking in bookings:
         per_day[timezone.localtime(booking.starts_at).date()].append(booking)
@@ -467,3 +475,51 @@ def neighbour_months(year: int, month: int) -> tuple[str, str]:
     prev = (year - 1, 12) if month == 1 else (year, month - 1)
     nxt = (year + 1, 1) if month == 12 else (year, month + 1)
     return f"{prev[0]:04d}-{prev[1]:02d}", f"{nxt[0]:04d}-{nxt[1]:02d}"
+
+
+def day_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """From the start of ``first`` to the end of ``last`` (both included), in the site's time zone."""
+    tz = timezone.get_current_timezone()
+    return dt.datetime.combine(first, dt.time(), tzinfo=tz), dt.datetime.combine(
+        last + dt.timedelta(days=1), dt.time(), tzinfo=tz
+    )
+
+
+# ---- a booking request ---------------------------------------------------------------------
+
+
+def clashes(booking: Booking, *, limit: int = 5) -> list[Booking]:
+    """Approved bookings of the same facility that overlap a request still waiting for a decision. One query
+    (none for a decided request)."""
+    if booking.status != Booking.Status.PENDING:
+        return []
+    return list(
+        Booking.objects.approved()
+        .filter(facility_id=booking.facility_id)
+        .exclude(pk=booking.pk)
+        .overlapping(booking.starts_at, booking.ends_at)
+        .order_by("starts_at", "id")[:limit]
+    )
+
+
+# ---- who and what an event may name ---------------------------------------------------------
+
+
+def attendee_choices(campus: Campus, user: Any) -> QuerySet[Person]:
+    """People of the campus's institution who may be named as attending an event: active, working or studying
+    there, and visible to ``user``."""
+    staff_roles = [SofarRole.FACULTY, SofarRole.ADMINISTRATOR, SofarRole.STUDENT]
+    return (
+        Person.objects.for_user(user)
+        .filter(institution_id=campus.institution_id, is_active=True, affiliations__role__in=staff_roles)
+        .distinct()
+        .order_by("last_name", "first_name", "id")
+    )
+
+
+def organiser_choices(campus: Campus) -> QuerySet[Organisation]:
+    """Active organisations around the campus, the ones that may organise its network events (so the choice
+    stays short at region scale)."""
+    area = neighbourhood_of(campus)
+    nearby = Organisation.objects.filter(is_active=True, **area.lookup()) if area else Organisation.objects.none()
+    return nearby.order_by("name", "id")

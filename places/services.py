@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from audit.services import record
 from lib.concurrency import save_versioned
 from lib.errors import ConflictError, DomainError
-from network.models import Campus, Organisation, Person
+from network.models import Campus, Person
 from places.models import Booking, Facility, NeighbourhoodEvent
 
 FACILITY_FIELDS = ("name", "kind", "capacity", "conditions_nl", "conditions_en", "is_public")
@@ -198,15 +198,22 @@ def set_internal_note(booking: Booking, *, by: Any, expected_version: int | None
 # ---- neighbourhood events ------------------------------------------------------------------
 
 
-def _check_event(campus: Campus, attendees: Sequence[Person], organiser: Organisation | None) -> None:
-    if any(person.institution_id != campus.institution_id for person in attendees):
-        raise DomainError({"attendees": _("Attendees must be people of the campus's institution.")})
+def _check_event(
+    campus: Campus, attendees: Sequence[Person] | None, latitude: float | None, longitude: float | None
+) -> None:
+    errors: dict[str, list[str]] = {}
+    if attendees is not None and any(person.institution_id != campus.institution_id for person in attendees):
+        errors["attendees"] = [_("Attendees must be people of the campus's institution.")]
+    if (latitude is None) != (longitude is None):
+        errors["longitude"] = [_("Give both latitude and longitude, or neither.")]
+    if errors:
+        raise DomainError(errors)
 
 
 @transaction.atomic
 def create_event(*, by: Any, campus: Campus, attendees: Sequence[Person] = (), **fields: Any) -> NeighbourhoodEvent:
     data = {k: v for k, v in fields.items() if k in EVENT_FIELDS}
-    _check_event(campus, attendees, data.get("organiser"))
+    _check_event(campus, attendees, data.get("latitude"), data.get("longitude"))
     event = NeighbourhoodEvent(campus=campus, **data)
     event.full_clean()
     event.save()
@@ -225,8 +232,12 @@ def update_event(
     **fields: Any,
 ) -> NeighbourhoodEvent:
     changes = {k: v for k, v in fields.items() if k in EVENT_FIELDS and getattr(event, k) != v}
-    if attendees is not None:
-        _check_event(event.campus, attendees, changes.get("organiser"))
+    _check_event(
+        event.campus,
+        attendees,
+        changes.get("latitude", event.latitude),
+        changes.get("longitude", event.longitude),
+    )
     save_versioned(event, expected_version=expected_version, fields=changes)
     if attendees is not None:
         event.attendees.set(attendees)

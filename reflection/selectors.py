@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from engagements.models import Course, Participation
@@ -19,9 +19,11 @@ from network.selectors import SofarCoverage
 from partnerships.models import PartnershipParty
 from reflection.models import (
     SCALE,
+    CaseConsent,
     Dilemma,
     DilemmaPosition,
     PlannedAction,
+    PracticeCase,
     QuestionSet,
     ReflectionQuestion,
     Workbook,
@@ -423,3 +425,44 @@ def workshop_spread(session: WorkshopSession) -> list[Spread]:
     for row in rows:
         tally[row["dilemma_id"]][row["position"]] = row["n"]
     return [Spread(dilemma=d, counts=[tally[d.pk].get(p, 0) for p in SCALE]) for d in dilemmas]
+
+
+# The office's lists of questions, dilemmas and practice examples ----------------------------
+
+
+def _with_adapted(queryset: QuerySet[Any], institution_id: int | None) -> QuerySet[Any]:
+    """Mark each built-in the institution has its own copy of (``adapted``), in the same query."""
+    copies = queryset.model.objects.filter(institution_id=institution_id, replaces=OuterRef("pk"))
+    return queryset.select_related("replaces").annotate(adapted=Exists(copies))
+
+
+def office_questions(institution_id: int | None, *, everything: bool = True) -> QuerySet[ReflectionQuestion]:
+    """The questions page: the institution's own (also those not in use) and every built-in, each built-in
+    marked ``adapted`` when the institution's own copy replaces it. ``everything=False``: only the questions
+    the institution works with (what its workbooks show)."""
+    if everything:
+        queryset = ReflectionQuestion.objects.filter(Q(institution_id=institution_id) | Q(institution__isnull=True))
+    else:
+        queryset = ReflectionQuestion.objects.for_institution(institution_id)
+    return _with_adapted(queryset, institution_id).order_by("question_set", "order", "id")
+
+
+def office_dilemmas(institution_id: int | None, *, everything: bool = True) -> QuerySet[Dilemma]:
+    """The dilemmas of the questions page; see ``office_questions``."""
+    if everything:
+        queryset = Dilemma.objects.filter(Q(institution_id=institution_id) | Q(institution__isnull=True))
+    else:
+        queryset = Dilemma.objects.for_institution(institution_id)
+    return _with_adapted(queryset, institution_id).order_by("order", "id")
+
+
+def managed_cases(user: Any) -> QuerySet[PracticeCase]:
+    """The office's practice examples, drafts and published ones, last changed first."""
+    return PracticeCase.objects.for_user(user).select_related("partnership").order_by("-updated_at", "-id")
+
+
+def case_parties(case: PracticeCase) -> list[tuple[PartnershipParty, CaseConsent | None]]:
+    """The partnership's partners with their consent to be named (or none), by name (two queries)."""
+    consents = {c.organisation_id: c for c in case.consents.all()}
+    parties = case.partnership.parties.select_related("organisation").order_by("organisation__name", "id")
+    return [(party, consents.get(party.organisation_id)) for party in parties]

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -33,6 +33,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("csv", "xlsx")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+# The CSV separator: Excel in Dutch (as in Belgium and the Netherlands) splits on ";", in English on ",".
+SEPARATORS = {"comma": ",", "semicolon": ";"}
+SEMICOLON_LANGUAGES = ("nl",)
 
 
 def defuse(value: str) -> str:
@@ -88,9 +91,16 @@ class _Line:
         return value
 
 
-def csv_lines(headers: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
+def csv_separator(choice: str | None = None, language: str | None = None) -> str:
+    """The separator asked for (``comma`` or ``semicolon``), else the one Excel expects in ``language``."""
+    if choice in SEPARATORS:
+        return SEPARATORS[choice]
+    return ";" if (language or "").split("-")[0].lower() in SEMICOLON_LANGUAGES else ","
+
+
+def csv_lines(headers: list[str], rows: Iterable[list[Any]], delimiter: str = ",") -> Iterator[str]:
     """The CSV text, one line at a time, starting with a byte-order mark so that Excel reads UTF-8."""
-    writer = csv.writer(_Line())
+    writer = csv.writer(_Line(), delimiter=delimiter)
     yield "\ufeff" + writer.writerow([defuse(h) for h in headers])
     for row in rows:
         yield writer.writerow([defuse(v) if isinstance(v, str) else _csv_value(v) for v in row])
@@ -168,33 +178,26 @@ def _attr(path: str) -> Callable[[Any], Any]:
     return read
 
 
-# The filters below mirror the list views of web/views/ (organisations, people, relationships), whose
-# filter code is written inline in the view; partnerships, courses, engagements and the health overview
-# have a ``filter`` method on their filter form, which is called as it is.
+# Every list is filtered by the same code as its list page: the network's lists by ``network.filters``;
+# partnerships, courses, engagements and the health overview by the ``filter`` method of their filter form.
+
+
+def _valid(form: Any) -> dict[str, Any]:
+    return form.cleaned_data if form.is_valid() else {}
 
 
 def organisations(user: Any, params: QueryDict) -> QuerySet[Any]:
+    from network.filters import filter_organisations, organisation_cities
     from network.models import Organisation
     from web.forms.network import OrganisationFilterForm
 
     visible = Organisation.objects.for_user(user)
-    cities = list(visible.exclude(city="").order_by("city").values_list("city", flat=True).distinct())
-    filters = OrganisationFilterForm(params or None, cities=cities)
-    queryset = visible.prefetch_related("themes")
-    if filters.is_valid():
-        data = filters.cleaned_data
-        if q := data["q"].strip():
-            queryset = queryset.filter(Q(name__icontains=q) | Q(city__icontains=q) | Q(postcode__istartswith=q))
-        if data["kind"]:
-            queryset = queryset.filter(kind=data["kind"])
-        if data["theme"]:
-            queryset = queryset.filter(themes=data["theme"])
-        if data["city"]:
-            queryset = queryset.filter(city=data["city"])
-    return queryset.order_by("name", "id")
+    filters = OrganisationFilterForm(params or None, cities=organisation_cities(visible))
+    return filter_organisations(visible.prefetch_related("themes"), _valid(filters))
 
 
 def people(user: Any, params: QueryDict) -> QuerySet[Any]:
+    from network.filters import filter_people
     from network.models import Affiliation, Person
     from web.forms.network import PersonFilterForm
 
@@ -202,51 +205,24 @@ def people(user: Any, params: QueryDict) -> QuerySet[Any]:
     queryset = Person.objects.for_user(user).prefetch_related(
         Prefetch("affiliations", queryset=Affiliation.objects.select_related("organisation", "institution"))
     )
-    status = "active"
-    if filters.is_valid():
-        data = filters.cleaned_data
-        for word in data["q"].split():
-            queryset = queryset.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
-        if data["role"]:
-            queryset = queryset.filter(Exists(Affiliation.objects.filter(person_id=OuterRef("pk"), role=data["role"])))
-        status = data["status"] or "active"
-    if status != "all":
-        queryset = queryset.filter(is_active=status == "active")
-    return queryset.order_by("last_name", "first_name", "id")
+    return filter_people(queryset, _valid(filters))
 
 
 def relationships(user: Any, params: QueryDict) -> QuerySet[Any]:
-    from network.models import Organisation, Person, Relationship
-    from network.selectors import stale_relationships
+    from network.filters import filter_relationships, relationship_organisation_choices, relationship_owner_choices
+    from network.models import Relationship
     from web.forms.network import RelationshipFilterForm
 
     visible = Relationship.objects.for_user(user)
-    organisation_choices = Organisation.objects.filter(
-        Q(pk__in=visible.values("a_organisation")) | Q(pk__in=visible.values("b_organisation"))
+    filters = RelationshipFilterForm(
+        params or None,
+        organisations=relationship_organisation_choices(visible),
+        owners=relationship_owner_choices(visible),
     )
-    owners = Person.objects.filter(
-        pk__in=Relationship.owners.through.objects.filter(relationship__in=visible).values("person_id")
+    institution = user.institution if user.institution_id else None
+    return filter_relationships(
+        visible.with_actors().prefetch_related("owners"), _valid(filters), institution=institution
     )
-    filters = RelationshipFilterForm(params or None, organisations=organisation_choices, owners=owners)
-    queryset = visible.with_actors().prefetch_related("owners")
-    if filters.is_valid():
-        data = filters.cleaned_data
-        if pair := filters.role_pair():
-            first, second = pair
-            queryset = queryset.filter(Q(a_role=first, b_role=second) | Q(a_role=second, b_role=first))
-        if organisation := data["organisation"]:
-            queryset = queryset.involving_organisation(organisation)
-        if owner := data["owner"]:
-            queryset = queryset.filter(
-                pk__in=Relationship.owners.through.objects.filter(person=owner).values("relationship_id")
-            )
-        if data["status"]:
-            queryset = queryset.filter(status=data["status"])
-        if data["orphaned"]:
-            queryset = queryset.filter(orphaned=True)
-        if data["stale"] and user.institution_id:
-            queryset = queryset.filter(pk__in=stale_relationships(user.institution).values("pk"))
-    return queryset.order_by("-last_contact_on", "id")
 
 
 def partnerships(user: Any, params: QueryDict) -> QuerySet[Any]:

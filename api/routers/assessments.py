@@ -21,15 +21,20 @@ from api.errors import codes
 from api.lookups import many, one
 from api.pagination import Pages
 from api.schemas import InputSchema, Text, TitledRef, choice
-from assessment.models import AgreedAction, Instrument, Respondent, Round
+from assessment.models import AgreedAction, Instrument, InstrumentItem, Respondent, Round
 from assessment.scoring import SIDES, RoundResult, round_result, scale_label
 from assessment.services import (
+    ITEM_TEXT_FIELDS,
     RespondentSpec,
     add_action,
     close_round,
+    copy_instrument,
     instruments_for_user,
+    item_fingerprint,
+    resend_invitation,
     set_action_done,
     start_round,
+    update_item,
 )
 from lib.errors import DomainError
 from network.models import Person
@@ -98,6 +103,7 @@ class RoundOut(Schema):
 class RoundRespondentOut(Schema):
     """Someone asked to answer. The personal link is never shown: only its owner gets it, by mail."""
 
+    number: int = Field(description="The n-th person asked in this round; use it to send them a new link.")
     name: str
     side: str
     side_label: str
@@ -305,6 +311,11 @@ def _numbered_actions(round_: Round) -> list[tuple[int, AgreedAction]]:
     return [(n, action) for n, action in enumerate(by_age, start=1)]
 
 
+def _numbered_respondents(round_: Round) -> list[tuple[int, Respondent]]:
+    """Respondents numbered in the order they were asked."""
+    return list(enumerate(sorted(round_.respondents.all(), key=lambda r: r.pk), start=1))
+
+
 def _detail(request: HttpRequest, round_: Round) -> dict[str, Any]:
     user = acting_user(request)
     visible_people = set(
@@ -314,10 +325,12 @@ def _detail(request: HttpRequest, round_: Round) -> dict[str, Any]:
     )
     people = {r.person_id: r.person for r in round_.respondents.all()}
     actions = _numbered_actions(round_)
+    numbers = {r.pk: n for n, r in _numbered_respondents(round_)}
     return {
         **_round_out(round_),
         "respondents": [
             {
+                "number": numbers[r.pk],
                 "name": r.name,
                 "side": r.side,
                 "side_label": str(r.get_side_display()),
@@ -414,6 +427,138 @@ def _instrument(user: Any, slug: str) -> Instrument:
     if instrument is None:
         raise DomainError({"instrument": _("No such instrument, or not one you can use: %(slug)s") % {"slug": slug}})
     return instrument
+
+
+class InstrumentItemOut(Schema):
+    domain: str = Field(description="Identifies the item within the instrument; use it to change the item.")
+    order: int
+    dimension: str
+    label_nl: str
+    label_en: str
+    text_nl: str
+    text_en: str
+    low_nl: str
+    low_en: str
+    high_nl: str
+    high_en: str
+    fingerprint: str = Field(description="Send it back with a change: a change to newer texts is refused (409).")
+
+    @staticmethod
+    def resolve_fingerprint(obj: InstrumentItem) -> str:
+        return item_fingerprint(obj)
+
+
+class InstrumentDetailOut(Schema):
+    slug: str
+    name: str
+    description: str
+    kind: str
+    built_in: bool = Field(description="Built in (copy it to adapt it), or your institution's own.")
+    active: bool
+    can_change: bool = Field(description="You may change the wording of its items.")
+    items: list[InstrumentItemOut]
+
+
+class ItemPatch(InputSchema):
+    """The texts sent are changed, in both languages as sent; `fingerprint` is the one you read."""
+
+    fingerprint: str = Field(max_length=64)
+    label_nl: str | None = Field(None, min_length=1, max_length=100)
+    label_en: str | None = Field(None, min_length=1, max_length=100)
+    text_nl: str | None = Field(None, min_length=1, max_length=5000)
+    text_en: str | None = Field(None, min_length=1, max_length=5000)
+    low_nl: str | None = Field(None, max_length=300)
+    low_en: str | None = Field(None, max_length=300)
+    high_nl: str | None = Field(None, max_length=300)
+    high_en: str | None = Field(None, max_length=300)
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "fingerprint": "0123456789abcdef",
+                    "text_nl": "Hoe vaak zien jullie elkaar?",
+                    "text_en": "How often do you meet?",
+                }
+            ]
+        }
+    )
+
+
+def _shown_instrument(request: HttpRequest, slug: str) -> Instrument:
+    """An instrument the user may read, the institution's own before a built-in one, as on its page."""
+    user = acting_user(request)
+    require(user, "assessment.view_instrument")
+    instrument = (
+        instruments_for_user(user)
+        .filter(slug=slug)
+        .select_related("institution")
+        .order_by(F("institution_id").asc(nulls_last=True))
+        .first()
+    )
+    if instrument is None:
+        raise Http404
+    return instrument
+
+
+def _instrument_detail(request: HttpRequest, instrument: Instrument) -> dict[str, Any]:
+    user = acting_user(request)
+    return {
+        "slug": instrument.slug,
+        "name": instrument.name,
+        "description": instrument.description,
+        "kind": instrument.kind,
+        "built_in": instrument.institution_id is None,
+        "active": instrument.is_active,
+        "can_change": instrument.institution_id is not None
+        and user.has_perm("assessment.change_instrument", instrument),
+        "items": list(instrument.items.order_by("order", "id")),
+    }
+
+
+@router.get("/instruments/{slug}", response=codes({200: InstrumentDetailOut}, 403, 404), summary="One instrument")
+def get_instrument(request: HttpRequest, slug: str) -> dict[str, Any]:
+    """An instrument with its items (domains and questions, in both languages), institution staff."""
+    return _instrument_detail(request, _shown_instrument(request, slug))
+
+
+@router.post(
+    "/instruments/{slug}/copy",
+    response=codes({201: InstrumentDetailOut}, 400, 403, 404),
+    summary="Copy an instrument to adapt it",
+)
+def copy_to_adapt(request: HttpRequest, slug: str) -> Status:
+    """Your institution's own copy of an instrument, to adapt its questions; rounds already run keep the
+    original (coordinators and administrators)."""
+    user = acting_user(request)
+    instrument = _shown_instrument(request, slug)
+    require(user, "assessment.copy_instrument")
+    if user.institution is None:
+        raise DomainError(_("Your account does not belong to an institution."))
+    own = copy_instrument(instrument, by=user, institution=user.institution)
+    return Status(201, _instrument_detail(request, own))
+
+
+@router.patch(
+    "/instruments/{slug}/items/{domain}",
+    response=codes({200: InstrumentItemOut}, 400, 403, 404, 409),
+    summary="Change the wording of an item",
+)
+def change_item(request: HttpRequest, slug: str, domain: str, payload: ItemPatch) -> InstrumentItem:
+    """Change the texts sent of one item of your institution's own instrument (coordinators and
+    administrators). Built-in instruments cannot be changed: copy them first. Answers 409 when someone else
+    changed the item since you read its `fingerprint`."""
+    user = acting_user(request)
+    instrument = _shown_instrument(request, slug)
+    require(user, "assessment.change_instrument", instrument)
+    if instrument.institution_id is None:
+        raise Http404
+    item = instrument.items.filter(domain=domain).first()
+    if item is None:
+        raise Http404
+    texts = {k: v for k, v in payload.model_dump(exclude_unset=True).items() if k in ITEM_TEXT_FIELDS}
+    texts = {k: ("" if v is None else v) for k, v in texts.items()}
+    return update_item(item, by=user, expected_fingerprint=payload.fingerprint, **texts)
 
 
 # Rounds
@@ -539,4 +684,23 @@ def tick_action(request: HttpRequest, public_id: UUID, number: int, payload: Rou
     if number not in actions:
         raise Http404
     set_action_done(actions[number], by=acting_user(request), done=payload.done)
+    return _detail_of(request, public_id)
+
+
+@router.post(
+    "/rounds/{public_id}/respondents/{number}/resend",
+    response=codes({200: RoundDetailOut}, 400, 403, 404),
+    summary="Send a respondent a new link",
+)
+def resend(request: HttpRequest, public_id: UUID, number: int) -> Any:
+    """Mail a fresh personal link to the n-th person asked (see `respondents[].number`), for example when the
+    mail got lost; the earlier link stops working (who may change the partnership). Refused when they already
+    answered or the round no longer takes answers."""
+    round_ = _changeable(request, public_id)
+    respondents = dict(_numbered_respondents(round_)) if 1 <= number <= MAX_NUMBER else {}
+    if number not in respondents:
+        raise Http404
+    respondent = respondents[number]
+    respondent.round = round_
+    resend_invitation(respondent, by=acting_user(request), base_url=request.build_absolute_uri("/"))
     return _detail_of(request, public_id)

@@ -16,10 +16,10 @@ from api.auth import acting_user
 from api.errors import codes
 from api.lookups import many
 from api.pagination import Pages
-from api.schemas import CoverageOut, InputSchema, PersonRef, Text, coverage_out
+from api.schemas import CoverageOut, InputSchema, PersonRef, Text, Version, coverage_out
 from engagements.models import Course
 from engagements.selectors import course_coverage
-from engagements.services import create_course
+from engagements.services import create_course, update_course
 from lib.errors import DomainError
 from network.models import Campus, Person
 
@@ -71,6 +71,23 @@ class CourseIn(InputSchema):
     )
 
 
+class CoursePatch(InputSchema):
+    """Only the fields sent are changed; `teachers`, when sent, replaces all teachers; `campus: null` clears it."""
+
+    version: Version
+    code: str | None = Field(None, max_length=30)
+    title: str | None = Field(None, min_length=1, max_length=200)
+    programme: str | None = Field(None, max_length=200)
+    academic_year: str | None = Field(None, max_length=9, description="For example 2026-2027.")
+    description: str | None = None
+    teachers: list[UUID] | None = Field(None, description="People of your institution, at least one.")
+    campus: str | None = Field(None, description="Slug of a campus of your institution; null for none.")
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"version": 1, "title": "Community service-learning II", "campus": None}]}
+    )
+
+
 def courses(request: HttpRequest) -> QuerySet[Course]:
     return Course.objects.for_user(acting_user(request)).select_related("campus").prefetch_related("teachers")
 
@@ -107,6 +124,15 @@ def get_course_coverage(request: HttpRequest, public_id: UUID) -> dict[str, Any]
     return coverage_out(course_coverage(_find(request, public_id)))
 
 
+def _campus(institution_id: int, slug: str | None) -> Campus | None:
+    if not slug:
+        return None
+    campus = Campus.objects.filter(institution_id=institution_id, slug=slug).first()
+    if campus is None:
+        raise DomainError({"campus": _("Your institution has no campus %(slug)s.") % {"slug": slug}})
+    return campus
+
+
 @router.post("", response=codes({201: CourseOut}, 400, 403), summary="Add a course")
 def add_course(request: HttpRequest, payload: CourseIn) -> Status:
     """Add a course of your institution (institution staff)."""
@@ -114,11 +140,7 @@ def add_course(request: HttpRequest, payload: CourseIn) -> Status:
     require(user, "engagements.add_course")
     if user.institution is None:
         raise DomainError(_("Your account does not belong to an institution."))
-    campus = None
-    if payload.campus:
-        campus = Campus.objects.filter(institution_id=user.institution_id, slug=payload.campus).first()
-        if campus is None:
-            raise DomainError({"campus": _("Your institution has no campus %(slug)s.") % {"slug": payload.campus}})
+    campus = _campus(user.institution_id, payload.campus)
     course = create_course(
         by=user,
         institution=user.institution,
@@ -127,3 +149,21 @@ def add_course(request: HttpRequest, payload: CourseIn) -> Status:
         **payload.model_dump(exclude={"teachers", "campus"}),
     )
     return Status(201, _find(request, course.public_id))
+
+
+@router.patch("/{public_id}", response=codes({200: CourseOut}, 400, 403, 404, 409), summary="Change a course")
+def change_course(request: HttpRequest, public_id: UUID, payload: CoursePatch) -> Course:
+    """Change the fields sent (the course's institution staff, as on the course's edit page).
+    Answers 409 when someone else changed it since you read `version`."""
+    user = acting_user(request)
+    course = _find(request, public_id)
+    require(user, "engagements.change_course", course)
+    sent = payload.model_dump(exclude_unset=True, exclude={"version", "teachers", "campus"})
+    data: dict[str, Any] = {name: value for name, value in sent.items() if value is not None}
+    if "campus" in payload.model_fields_set:
+        data["campus"] = _campus(course.institution_id, payload.campus)
+    teachers = None
+    if payload.teachers is not None:
+        teachers = many(Person.objects.for_user(user), payload.teachers, "teachers")
+    update_course(course, by=user, expected_version=payload.version, teachers=teachers, **data)
+    return _find(request, public_id)

@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +18,8 @@ from pydantic import ConfigDict
 from accounts.access import get_for_user_or_404, require
 from api.auth import acting_user
 from api.errors import codes
-from api.schemas import InputSchema, Text, Version
+from api.pagination import PageInput
+from api.schemas import InputSchema, OrganisationRef, Text, Version
 from engagements.models import Engagement
 from health.closeness import (
     ClosenessFigures,
@@ -30,10 +32,19 @@ from health.closeness import (
     relationship_interactions,
 )
 from health.equity import EquityFigures, engagements_contributions, equity_for_partnership, equity_from
+from health.overview import (
+    FLAG_CHOICES,
+    PERCEPTION_GAP_FLAG,
+    filter_flag,
+    filter_overview,
+    health_rows,
+    overview_base,
+    with_health,
+)
 from lib.errors import DomainError
-from network.models import Interaction, Relationship
+from network.models import Campus, Interaction, Relationship, Theme
 from partnerships.continuum import confirm_stage, suggest_stage
-from partnerships.models import ContinuumStage, Partnership
+from partnerships.models import ContinuumStage, Partnership, PartnershipParty
 
 router = Router(tags=["Health"])
 
@@ -288,3 +299,160 @@ def confirm_continuum(request: HttpRequest, public_id: UUID, payload: ConfirmIn)
     confirm_stage(partnership, stage=payload.stage, reason=payload.reason, by=user, expected_version=payload.version)
     partnership.refresh_from_db()
     return _continuum(partnership)
+
+
+# The health overview: the institution's partnerships, worst first, with flags that explain themselves.
+
+FlagCode = Literal[tuple(code for code, _label in FLAG_CHOICES)]  # type: ignore[valid-type]
+
+
+class OverviewFilters(Schema):
+    campus: Text = Field("", description="Slug of a campus of your institution.")
+    theme: Text = Field("", description="Slug of a theme of a partner organisation.")
+    faculty: Text = Field(
+        "",
+        max_length=100,
+        description="Name (every word) or public id of an owner, or of a teacher of a course with an engagement "
+        "in the partnership.",
+    )
+    stage: int | None = Field(
+        None, ge=min(ContinuumStage.values), le=max(ContinuumStage.values), description="Continuum step, 1 to 9."
+    )
+    flag: FlagCode | None = Field(None, description="Only partnerships carrying this flag.")
+
+
+class RecordOut(Schema):
+    kind: str = Field(description="What the record is: owners, timeline, equity, round or rounds.")
+    id: str = Field(description="Public id of the partnership or assessment round.")
+    label: str
+
+
+class FlagOut(Schema):
+    code: str
+    level: str = Field(description="bad or warn.")
+    text: str
+    records: list[RecordOut] = Field(description="The records behind the flag.")
+
+
+class OverviewRowOut(Schema):
+    id: UUID
+    title: str
+    status: str
+    stage: int
+    campus: str | None = Field(description="Slug of the campus, if any.")
+    organisations: list[OrganisationRef]
+    last_contact_on: dt.date | None
+    severity: int = Field(description="The weight of the flags: the list is ordered by it, worst first.")
+    flags: list[FlagOut]
+
+
+class OverviewOut(Schema):
+    count: int
+    stale_after_months: int = Field(description="Your institution's threshold for 'no recent contact'.")
+    perception_gap_threshold: float
+    items: list[OverviewRowOut]
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "count": 1,
+                    "stale_after_months": 6,
+                    "perception_gap_threshold": 1.5,
+                    "items": [
+                        {
+                            "id": "3f2c1d1e-0000-4000-8000-000000000005",
+                            "title": "Neighbourhood partnership",
+                            "status": "active",
+                            "stage": 4,
+                            "campus": None,
+                            "organisations": [{"id": "3f2c1d1e-0000-4000-8000-000000000002", "name": "Buurtwerk"}],
+                            "last_contact_on": None,
+                            "severity": 8,
+                            "flags": [
+                                {
+                                    "code": "no_owner",
+                                    "level": "bad",
+                                    "text": "No owner: nobody inside the institution looks after it.",
+                                    "records": [
+                                        {"kind": "owners", "id": "3f2c1d1e-0000-4000-8000-000000000005", "label": "x"}
+                                    ],
+                                }
+                            ],
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
+
+def _overview_filter(queryset: QuerySet[Partnership], institution: Any, filters: OverviewFilters) -> Any:
+    """The filters of the health overview page (``health.overview.filter_overview``), flag aside; an unknown
+    campus or theme is a 400 naming it."""
+    campus = theme = None
+    if filters.campus:
+        campus = Campus.objects.filter(institution=institution, slug=filters.campus.strip()).first()
+        if campus is None:
+            raise DomainError({"campus": _("Your institution has no campus %(slug)s.") % {"slug": filters.campus}})
+    if filters.theme:
+        theme = Theme.objects.filter(slug=filters.theme.strip()).first()
+        if theme is None:
+            raise DomainError({"theme": _("Unknown: %(slugs)s") % {"slugs": filters.theme}})
+    return filter_overview(
+        queryset, institution, campus=campus, theme=theme, faculty=filters.faculty, stage=filters.stage
+    )
+
+
+@router.get(
+    "/overview",
+    response=codes({200: OverviewOut}, 400, 403),
+    summary="Health overview of your institution's partnerships",
+)
+def health_overview(request: HttpRequest, filters: Query[OverviewFilters], page: Query[PageInput]) -> Any:
+    """The partnerships your institution leads and you may see (not ended), worst first, each with the flags
+    that need attention (no recent contact, one-sided effort, large perception gap, no owner, one owner only,
+    assessment overdue) and the records behind them. Institution staff, as on the health overview page.
+    Filters: `campus`, `theme`, `faculty`, `stage`, `flag`. Paged with `page` and `page_size`."""
+    user = acting_user(request)
+    require(user, "partnerships.view_health")
+    institution = user.institution
+    if institution is None:
+        raise DomainError(_("Your account does not belong to an institution."))
+    health = with_health(_overview_filter(overview_base(user, institution), institution, filters), institution)
+    partnerships = filter_flag(health.queryset, filters.flag or "")
+    size = page.page_size or settings.BRUG_PAGE_SIZE
+    start = (page.page - 1) * size
+    shown = list(
+        partnerships.select_related("campus").prefetch_related(
+            Prefetch("parties", queryset=PartnershipParty.objects.select_related("organisation").order_by("id"))
+        )[start : start + size]
+    )
+    rows = health_rows(shown, institution, gaps=health.gaps)
+    return {
+        "count": partnerships.count(),
+        "stale_after_months": institution.stale_after_months,
+        "perception_gap_threshold": PERCEPTION_GAP_FLAG,
+        "items": [
+            {
+                "id": row.partnership.public_id,
+                "title": row.partnership.title,
+                "status": row.partnership.status,
+                "stage": row.partnership.stage,
+                "campus": row.partnership.campus.slug if row.partnership.campus else None,
+                "organisations": [party.organisation for party in row.partnership.parties.all()],
+                "last_contact_on": row.partnership.last_contact,
+                "severity": row.partnership.severity,
+                "flags": [
+                    {
+                        "code": flag.code,
+                        "level": flag.level,
+                        "text": str(flag.text),
+                        "records": [{"kind": r.kind, "id": r.public_id, "label": r.label} for r in flag.records],
+                    }
+                    for flag in row.flags
+                ],
+            }
+            for row in rows
+        ],
+    }

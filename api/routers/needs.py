@@ -23,8 +23,22 @@ from api.pagination import Pages
 from api.schemas import InputSchema, OrganisationRef, TermOut, Text, TitledRef, Version, choice
 from engagements.models import Course
 from lib.errors import DomainError
-from matching.models import Language, Match, Need, Offer, OrganisationProposal
-from matching.services import decide_proposal, override_hold, post_offer, propose_match, propose_organisation
+from matching import attention as points
+from matching.models import Language, Match, Need, NeedNote, Offer, OrganisationProposal
+from matching.services import (
+    add_need_note,
+    decide_proposal,
+    override_hold,
+    post_need,
+    post_offer,
+    propose_match,
+    propose_organisation,
+    resubmit_proposal,
+    save_attention_checklist,
+    update_need,
+    update_offer,
+    withdraw_match,
+)
 from network.models import Campus, Organisation, TargetGroup, Theme
 
 needs = Router(tags=["Needs and offers"])
@@ -38,6 +52,11 @@ MatchStatus = choice(Match.Status)
 Channel = choice(Match.Channel)
 ProposalStatus = choice(OrganisationProposal.Status)
 Lang = choice(Language)
+StanceStudents = choice(Need.StanceStudents)
+StancePurpose = choice(Need.StancePurpose)
+StanceDiscipline = choice(Need.StanceDiscipline)
+StanceChannel = choice(Need.StanceChannel)
+EditableNeedStatus = Literal["open", "matched", "closed"]
 
 
 def _terms(obj: Any, name: str) -> list[Any]:
@@ -56,9 +75,19 @@ class NeedOut(Schema):
     themes: list[TermOut]
     target_groups: list[TermOut]
     location: str
+    latitude: float | None
+    longitude: float | None
     period_start: dt.date
     period_end: dt.date
+    effort_hours: int = Field(description="Hours of student work the organisation can guide.")
+    max_students: int
+    stance_students: str
+    stance_purpose: str
+    stance_discipline: str
+    stance_channel: str
     language: str
+    contact_name: str
+    contact_email: str
     version: int
 
     @staticmethod
@@ -105,6 +134,187 @@ def list_needs(
 @needs.get("/{public_id}", response=codes({200: NeedOut}, 404), summary="One need")
 def get_need(request: HttpRequest, public_id: UUID) -> Need:
     return get_for_user_or_404(_needs(request), public_id=public_id)
+
+
+NEED_EXAMPLE = {
+    "organisation": "3f2c1d1e-0000-4000-8000-000000000002",
+    "title": "Huiswerkbegeleiding voor kinderen",
+    "description": "Kinderen uit de buurt helpen met hun huiswerk, twee namiddagen per week.",
+    "themes": ["education"],
+    "period_start": "2026-10-01",
+    "period_end": "2027-03-31",
+    "effort_hours": 40,
+    "max_students": 3,
+    "stance_students": "supporters",
+}
+
+
+class NeedIn(InputSchema):
+    organisation: UUID | None = Field(
+        None, description="The organisation the need is for (staff); a partner's need is always its own."
+    )
+    title: str = Field(max_length=200)
+    description: str = Field(max_length=5000)
+    themes: list[str] = Field(default_factory=list, description="Theme slugs.")
+    target_groups: list[str] = Field(default_factory=list, description="Target group slugs.")
+    location: str = Field("", max_length=200, description="Default: the organisation's city.")
+    latitude: float | None = Field(None, ge=-90, le=90)
+    longitude: float | None = Field(None, ge=-180, le=180)
+    period_start: dt.date
+    period_end: dt.date
+    effort_hours: int = Field(0, ge=0, le=10_000)
+    max_students: int = Field(1, ge=1, le=500)
+    stance_students: StanceStudents = Need.StanceStudents.EITHER.value
+    stance_purpose: StancePurpose = Need.StancePurpose.EITHER.value
+    stance_discipline: StanceDiscipline = Need.StanceDiscipline.OPEN.value
+    stance_channel: StanceChannel = Need.StanceChannel.EITHER.value
+    language: Lang = Language.NL.value
+    contact_name: str = Field("", max_length=200)
+    contact_email: str = Field("", max_length=254)
+
+    model_config = ConfigDict(json_schema_extra={"examples": [NEED_EXAMPLE]})
+
+
+class NeedPatch(InputSchema):
+    """Only the fields sent are changed; ``version`` is the one you read."""
+
+    version: Version
+    title: str | None = Field(None, max_length=200)
+    description: str | None = Field(None, max_length=5000)
+    themes: list[str] | None = None
+    target_groups: list[str] | None = None
+    location: str | None = Field(None, max_length=200)
+    latitude: float | None = Field(None, ge=-90, le=90)
+    longitude: float | None = Field(None, ge=-180, le=180)
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    effort_hours: int | None = Field(None, ge=0, le=10_000)
+    max_students: int | None = Field(None, ge=1, le=500)
+    stance_students: StanceStudents | None = None
+    stance_purpose: StancePurpose | None = None
+    stance_discipline: StanceDiscipline | None = None
+    stance_channel: StanceChannel | None = None
+    language: Lang | None = None
+    contact_name: str | None = Field(None, max_length=200)
+    contact_email: str | None = Field(None, max_length=254)
+    status: EditableNeedStatus | None = None
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"version": 1, "max_students": 4, "status": "closed"}]})
+
+
+NOT_NULL = ("title", "description", "location", "period_start", "period_end", "effort_hours", "max_students")
+
+
+def _not_null(data: dict[str, Any], names: tuple[str, ...]) -> None:
+    empty = [name for name in names if name in data and data[name] is None]
+    if empty:
+        raise DomainError({name: _("This field cannot be empty.") for name in empty})
+
+
+@needs.post("", response=codes({201: NeedOut}, 400, 403), summary="Enter a need")
+def add_need(request: HttpRequest, payload: NeedIn) -> Status:
+    """Enter a need on an organisation's behalf (institution staff) or for your own organisation (a partner
+    user). Unlike the public form it is open for proposals at once."""
+    user = acting_user(request)
+    require(user, "matching.add_need")
+    if user.is_partner:
+        if payload.organisation and payload.organisation != user.organisation.public_id:
+            raise DomainError({"organisation": _("You can enter needs for your own organisation only.")})
+        organisation = user.organisation
+    else:
+        organisation = one(Organisation.objects.for_user(user), payload.organisation, "organisation")
+        if organisation is None:
+            raise DomainError({"organisation": _("Choose the organisation this need is for.")})
+        if not organisation.is_active:
+            raise DomainError({"organisation": _("This organisation is not active.")})
+    data = payload.model_dump(exclude={"organisation", "themes", "target_groups"})
+    need = post_need(
+        by=user,
+        organisation=organisation,
+        themes=terms(Theme.objects.all(), payload.themes, "themes"),
+        target_groups=terms(TargetGroup.objects.all(), payload.target_groups, "target_groups"),
+        **data,
+    )
+    return Status(201, get_for_user_or_404(_needs(request), pk=need.pk))
+
+
+@needs.patch("/{public_id}", response=codes({200: NeedOut}, 400, 403, 404, 409), summary="Change a need")
+def change_need(request: HttpRequest, public_id: UUID, payload: NeedPatch) -> Need:
+    """Change the fields sent (the posting partner, or staff of the institution that entered it). `status` may
+    become `open`, `matched` or `closed`. 409 when `version` is stale."""
+    user = acting_user(request)
+    need = get_for_user_or_404(_needs(request), public_id=public_id)
+    require(user, "matching.change_need", need)
+    data = payload.model_dump(exclude_unset=True, exclude={"version", "themes", "target_groups", "status"})
+    _not_null(data, NOT_NULL)
+    for name in ("stance_students", "stance_purpose", "stance_discipline", "stance_channel", "language"):
+        if name in data and data[name] is None:
+            del data[name]
+    for name in ("contact_name", "contact_email"):
+        if name in data and data[name] is None:
+            data[name] = ""
+    themes = terms(Theme.objects.all(), payload.themes, "themes") if payload.themes is not None else None
+    groups = payload.target_groups
+    target_groups = terms(TargetGroup.objects.all(), groups, "target_groups") if groups is not None else None
+    update_need(
+        need,
+        by=user,
+        expected_version=payload.version,
+        themes=themes,
+        target_groups=target_groups,
+        status=payload.status,
+        **data,
+    )
+    return get_for_user_or_404(_needs(request), pk=need.pk)
+
+
+class NeedNoteOut(Schema):
+    id: int
+    text: str
+    author: str
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_author(obj: NeedNote) -> str:
+        by = obj.author
+        return (by.get_full_name() or by.username) if by is not None else ""
+
+
+class NeedNoteIn(InputSchema):
+    text: str = Field(max_length=2000)
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"text": "Ann belde: ze zoeken vooral iemand op woensdag."}]}
+    )
+
+
+def _need_for_notes(request: HttpRequest, public_id: UUID) -> tuple[Any, Need]:
+    user = acting_user(request)
+    need = get_for_user_or_404(Need.objects.for_user(user), public_id=public_id)
+    require(user, "matching.add_need_note")
+    return user, need
+
+
+@needs.get("/{public_id}/notes", response=codes({200: list[NeedNoteOut]}, 403, 404), summary="Internal notes on a need")
+@paginate(Pages)
+def list_need_notes(request: HttpRequest, public_id: UUID) -> Any:
+    """Your institution's internal notes on a shared need, newest first (institution staff). Other institutions and
+    the partner never see them."""
+    user, need = _need_for_notes(request, public_id)
+    return (
+        NeedNote.objects.filter(need=need, institution_id=user.institution_id)
+        .select_related("author")
+        .order_by("-created_at", "-id")
+    )
+
+
+@needs.post(
+    "/{public_id}/notes", response=codes({201: NeedNoteOut}, 400, 403, 404), summary="Add an internal note to a need"
+)
+def add_note(request: HttpRequest, public_id: UUID, payload: NeedNoteIn) -> Status:
+    user, need = _need_for_notes(request, public_id)
+    note = add_need_note(need, by=user, text=payload.text)
+    return Status(201, note)
 
 
 # Offers.
@@ -233,6 +443,58 @@ def add_offer(request: HttpRequest, payload: OfferIn) -> Status:
         **data,
     )
     return Status(201, get_for_user_or_404(_offers(request), pk=offer.pk))
+
+
+class OfferPatch(InputSchema):
+    """Only the fields sent are changed; ``version`` is the one you read. Send `course` or `campus` as null to
+    clear it."""
+
+    version: Version
+    title: str | None = Field(None, max_length=200)
+    course: UUID | None = Field(None, description="A course of your institution.")
+    programme: str | None = Field(None, max_length=200)
+    description: str | None = Field(None, max_length=5000)
+    learning_goals: str | None = Field(None, max_length=5000)
+    disciplines: str | None = Field(None, max_length=1000)
+    campus: str | None = Field(None, max_length=50, description="Slug of a campus of your institution.")
+    themes: list[str] | None = None
+    target_groups: list[str] | None = None
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    students: int | None = Field(None, ge=1, le=10_000)
+    hours_per_student: int | None = Field(None, ge=0, le=10_000)
+    language: Lang | None = None
+    status: OfferStatus | None = None
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"version": 1, "students": 6, "status": "closed"}]})
+
+
+OFFER_NOT_NULL = ("title", "period_start", "period_end", "students", "hours_per_student", "language", "status")
+
+
+@offers.patch("/{public_id}", response=codes({200: OfferOut}, 400, 403, 404, 409), summary="Change an offer")
+def change_offer(request: HttpRequest, public_id: UUID, payload: OfferPatch) -> Offer:
+    """Change the fields sent (staff of the offer's institution); `status` `closed` takes it out of matching.
+    409 when `version` is stale."""
+    user = acting_user(request)
+    offer = get_for_user_or_404(_offers(request), public_id=public_id)
+    require(user, "matching.change_offer", offer)
+    data = payload.model_dump(exclude_unset=True, exclude={"version", "themes", "target_groups"})
+    _not_null(data, OFFER_NOT_NULL)
+    for name in ("programme", "description", "learning_goals", "disciplines"):
+        if name in data and data[name] is None:
+            data[name] = ""
+    if "course" in data:
+        data["course"] = one(Course.objects.for_user(user), payload.course, "course")
+    if "campus" in data and payload.campus is not None:
+        data["campus"] = Campus.objects.filter(institution_id=offer.institution_id, slug=payload.campus).first()
+        if data["campus"] is None:
+            raise DomainError({"campus": _("Your institution has no campus %(slug)s.") % {"slug": payload.campus}})
+    themes = terms(Theme.objects.all(), payload.themes, "themes") if payload.themes is not None else None
+    groups = payload.target_groups
+    target_groups = terms(TargetGroup.objects.all(), groups, "target_groups") if groups is not None else None
+    update_offer(offer, by=user, expected_version=payload.version, themes=themes, target_groups=target_groups, **data)
+    return get_for_user_or_404(_offers(request), pk=offer.pk)
 
 
 # Matches.
@@ -366,6 +628,133 @@ def override(request: HttpRequest, public_id: UUID, payload: OverrideIn) -> Matc
     return get_for_user_or_404(_matches(request), pk=match.pk)
 
 
+class VersionIn(InputSchema):
+    version: Version
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"version": 1}]})
+
+
+@matches.post(
+    "/{public_id}/withdraw",
+    response=codes({200: MatchOut}, 400, 403, 404, 409),
+    summary="Withdraw a proposal",
+)
+def withdraw(request: HttpRequest, public_id: UUID, payload: VersionIn) -> Match:
+    """Withdraw a proposal that is still open or held (staff of the proposing institution); it leaves the
+    partner's next digest. 409 when `version` is stale."""
+    user = acting_user(request)
+    match = get_for_user_or_404(_matches(request), public_id=public_id)
+    require(user, "matching.change_match", match)
+    withdraw_match(match, by=user, expected_version=payload.version)
+    return get_for_user_or_404(_matches(request), pk=match.pk)
+
+
+AnswerCode = Literal[points.ANSWER_CODES]  # type: ignore[valid-type]
+PointCode = Literal[points.CODES]  # type: ignore[valid-type]
+
+
+class AttentionAnswerOut(Schema):
+    answer: str = Field(description=f"One of {', '.join(points.ANSWER_CODES)}.")
+    label: str
+    note: str
+
+
+class AttentionPointOut(Schema):
+    code: str
+    title: str
+    question: str
+    institution: AttentionAnswerOut | None = Field(description="The institution's answer, once given.")
+    partner: AttentionAnswerOut | None = Field(description="The partner's answer, once given.")
+
+
+class AttentionSideOut(Schema):
+    done: bool
+    by: str
+    at: dt.datetime | None
+
+
+class AttentionOut(Schema):
+    points: list[AttentionPointOut]
+    institution: AttentionSideOut
+    partner: AttentionSideOut
+    engagement: TitledRef | None = Field(description="The engagement it became once both sides went through it.")
+
+
+class AttentionAnswerIn(InputSchema):
+    answer: AnswerCode
+    note: str = Field("", max_length=points.NOTE_MAX)
+
+
+class AttentionIn(InputSchema):
+    answers: dict[PointCode, AttentionAnswerIn] = Field(description="An answer for every point of attention.")
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"answers": {code: {"answer": "yes", "note": ""} for code in points.CODES}}]}
+    )
+
+
+def _attention_out(match: Match) -> dict[str, Any]:
+    labels = dict(points.ANSWERS)
+    stored = match.attention or {}
+    rows = []
+    for point in points.POINTS:
+        row: dict[str, Any] = {"code": point.code, "title": str(point.title), "question": str(point.question)}
+        for side in points.SIDES:
+            item = stored.get(side, {}).get("answers", {}).get(point.code)
+            row[side] = (
+                {"answer": item["answer"], "label": str(labels.get(item["answer"], "")), "note": item.get("note", "")}
+                if item
+                else None
+            )
+        rows.append(row)
+    sides = {}
+    for side in points.SIDES:
+        info = stored.get(side, {})
+        at = info.get("at")
+        sides[side] = {
+            "done": points.side_done(stored, side),
+            "by": info.get("by", ""),
+            "at": dt.datetime.fromisoformat(at) if at else None,
+        }
+    return {"points": rows, **sides, "engagement": match.engagement}
+
+
+def _match_with_engagement(request: HttpRequest, **lookup: Any) -> Match:
+    return get_for_user_or_404(_matches(request).select_related("engagement"), **lookup)
+
+
+@matches.get("/{public_id}/attention", response=codes({200: AttentionOut}, 404), summary="Points of attention")
+def get_attention(request: HttpRequest, public_id: UUID) -> Any:
+    """Both sides' walk through the points of attention before a match becomes an engagement (whoever sees the
+    match)."""
+    return _attention_out(_match_with_engagement(request, public_id=public_id))
+
+
+@matches.put(
+    "/{public_id}/attention",
+    response=codes({200: AttentionOut}, 400, 403, 404),
+    summary="Save your side of the points of attention",
+)
+def save_attention(request: HttpRequest, public_id: UUID, payload: AttentionIn) -> Any:
+    """Save the institution's side (staff of the proposing institution); every point needs an answer. An
+    accepted match whose partner already answered becomes an engagement."""
+    user = acting_user(request)
+    match = _match_with_engagement(request, public_id=public_id)
+    require(user, "matching.change_match", match)
+    answers = {code: item.model_dump() for code, item in payload.answers.items()}
+    try:
+        save_attention_checklist(match, side="institution", answers=answers, by=user)
+    except DomainError as error:
+        if not hasattr(error, "error_dict"):
+            raise
+        renamed = {
+            name.replace("attention_", "answers.", 1).replace("_note", ".note"): messages
+            for name, messages in error.error_dict.items()
+        }
+        raise DomainError(renamed) from None
+    return _attention_out(_match_with_engagement(request, pk=match.pk))
+
+
 # Organisation proposals.
 
 
@@ -494,4 +883,44 @@ def decide(request: HttpRequest, public_id: UUID, payload: ProposalDecisionIn) -
     decide_proposal(
         proposal, by=user, decision=payload.decision, reason=payload.reason, expected_version=payload.version
     )
+    return get_for_user_or_404(_proposals(request), pk=proposal.pk)
+
+
+class ProposalPatch(InputSchema):
+    """The student's answer to a request for more information: the fields sent change, and the proposal goes
+    back to the office (status `submitted`). Criteria not sent keep their answers."""
+
+    version: Version
+    name: str | None = Field(None, max_length=200)
+    website: str | None = Field(None, max_length=300)
+    description: str | None = Field(None, max_length=3000)
+    why: str | None = Field(None, max_length=3000)
+    criteria: dict[str, ProposalCriterionIn] | None = None
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"version": 2, "why": "Ze hebben een vaste vrijwilligerscoördinator die studenten begeleidt."}]
+        }
+    )
+
+
+@proposals.patch(
+    "/{public_id}",
+    response=codes({200: ProposalOut}, 400, 403, 404, 409),
+    summary="Change and resend an organisation proposal",
+)
+def resubmit(request: HttpRequest, public_id: UUID, payload: ProposalPatch) -> OrganisationProposal:
+    """Only the student who proposed it, and only after the office asked for more information. 409 when `version`
+    is stale."""
+    user = acting_user(request)
+    proposal = get_for_user_or_404(_proposals(request), public_id=public_id)
+    require(user, "matching.change_organisation_proposal", proposal)
+    fields = payload.model_dump(exclude_unset=True, exclude={"version", "criteria"})
+    _not_null(fields, ("name", "description", "why"))
+    if fields.get("website") is None:
+        fields.pop("website", None)
+    criteria: dict[str, Any] = dict(proposal.criteria or {})
+    for key, item in (payload.criteria or {}).items():
+        criteria[key] = item.model_dump()
+    resubmit_proposal(proposal, by=user, expected_version=payload.version, criteria=criteria, **fields)
     return get_for_user_or_404(_proposals(request), pk=proposal.pk)

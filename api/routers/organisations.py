@@ -4,8 +4,10 @@ import datetime as dt
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
@@ -13,11 +15,15 @@ from pydantic import ConfigDict
 from accounts.access import get_for_user_or_404, require
 from api.auth import acting_user
 from api.errors import codes
-from api.lookups import terms
+from api.lookups import one, terms
 from api.pagination import Pages
+from api.routers.relationships import ContactIn, InteractionOut, interaction_rows, log_contact
 from api.schemas import InputSchema, TermOut, Text, Version, choice
-from network.models import Organisation, TargetGroup, Theme
-from network.services import create_organisation, update_organisation
+from lib.errors import DomainError
+from network.filters import filter_organisations
+from network.models import Organisation, OrganisationNote, TargetGroup, Theme
+from network.queries import organisation_relationships, organisation_timeline
+from network.services import add_organisation_note, contact_relationship, create_organisation, update_organisation
 
 router = Router(tags=["Organisations"])
 
@@ -114,6 +120,26 @@ class OrganisationPatch(InputSchema):
     model_config = ConfigDict(json_schema_extra={"examples": [{"version": 1, "city": "Gent", "themes": ["poverty"]}]})
 
 
+class NoteOut(Schema):
+    id: int
+    text: str
+    author: str | None
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_author(obj: OrganisationNote) -> str | None:
+        user = obj.author
+        return (user.get_full_name() or user.username) if user else None
+
+
+class NoteIn(InputSchema):
+    text: str = Field(max_length=4000)
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"text": "Ask for Mia: she plans the volunteers in spring."}]}
+    )
+
+
 def organisations(request: HttpRequest) -> QuerySet[Organisation]:
     return Organisation.objects.for_user(acting_user(request)).prefetch_related("themes", "target_groups")
 
@@ -134,16 +160,14 @@ def list_organisations(
 ) -> Any:
     """The organisations you may see, by name. A partner sees its own organisation only.
 
-    Filters: `q` (part of the name), `kind`, `theme` (slug), `city`, `active`."""
-    queryset = organisations(request)
-    if q:
-        queryset = queryset.filter(Q(name__icontains=q.strip()))
-    if kind:
-        queryset = queryset.filter(kind=kind)
-    if theme:
-        queryset = queryset.filter(themes__slug=theme)
-    if city:
-        queryset = queryset.filter(city__iexact=city.strip())
+    Filters, as on the organisations page (``network.filters``): `q` (part of the name or city, or the start of
+    the postcode), `kind`, `theme` (slug), `city`; and `active`."""
+    chosen_theme = Theme.objects.filter(slug=theme.strip()).first() if theme.strip() else None
+    if theme.strip() and chosen_theme is None:
+        return Organisation.objects.none()
+    queryset = filter_organisations(
+        organisations(request), {"q": q, "kind": kind, "theme": chosen_theme, "city": city.strip()}
+    )
     if active is not None:
         queryset = queryset.filter(is_active=active)
     return queryset
@@ -190,3 +214,82 @@ def change_organisation(request: HttpRequest, public_id: UUID, payload: Organisa
         **data,
     )
     return _find(request, public_id)
+
+
+# Internal notes: each institution's own, never shown to another institution or to a partner.
+
+
+@router.get(
+    "/{public_id}/notes",
+    response=codes({200: list[NoteOut]}, 403, 404),
+    summary="Your institution's internal notes on an organisation",
+    tags=["Internal notes"],
+)
+@paginate(Pages)
+def list_notes(request: HttpRequest, public_id: UUID) -> Any:
+    """Your institution's internal notes on the organisation, newest first (institution staff). Notes of
+    other institutions are never listed."""
+    user = acting_user(request)
+    organisation = _find(request, public_id)
+    require(user, "network.view_organisationnote")
+    return (
+        OrganisationNote.objects.filter(organisation=organisation, institution_id=user.institution_id)
+        .select_related("author")
+        .order_by("-created_at", "-id")
+    )
+
+
+@router.post(
+    "/{public_id}/notes",
+    response=codes({201: NoteOut}, 400, 403, 404),
+    summary="Add an internal note on an organisation",
+    tags=["Internal notes"],
+)
+def add_note(request: HttpRequest, public_id: UUID, payload: NoteIn) -> Status:
+    """Add an internal note, visible to your institution's staff only."""
+    user = acting_user(request)
+    organisation = _find(request, public_id)
+    require(user, "network.add_organisationnote")
+    note = add_organisation_note(organisation, by=user, text=payload.text)
+    return Status(201, OrganisationNote.objects.select_related("author").get(pk=note.pk))
+
+
+# Contact moments with the organisation, as on its page.
+
+
+@router.get(
+    "/{public_id}/interactions",
+    response=codes({200: list[InteractionOut]}, 403, 404),
+    summary="Contact moments with an organisation",
+    tags=["Contact moments"],
+)
+@paginate(Pages)
+def list_organisation_interactions(request: HttpRequest, public_id: UUID) -> Any:
+    """The contact moments of the organisation's relationships you may see, newest first."""
+    user = acting_user(request)
+    organisation = _find(request, public_id)
+    require(user, "network.use_network")
+    return interaction_rows(organisation_timeline(user, organisation))
+
+
+@router.post(
+    "/{public_id}/interactions",
+    response=codes({201: InteractionOut}, 400, 403, 404),
+    summary="Log a contact moment with an organisation",
+    tags=["Contact moments"],
+)
+def log_organisation_contact(request: HttpRequest, public_id: UUID, payload: ContactIn) -> Status:
+    """Log a contact moment on one of the organisation's relationships (`relationship`), or, left out, on
+    your own relationship with it, made on first use (institution members linked to a person). A partner
+    names the relationship."""
+    user = acting_user(request)
+    organisation = _find(request, public_id)
+    require(user, "network.use_network")
+    with transaction.atomic():
+        relationship = one(organisation_relationships(user, organisation), payload.relationship, "relationship")
+        if relationship is None:
+            if user.is_partner:
+                raise DomainError({"relationship": _("Choose the relationship this contact belongs to.")})
+            relationship = contact_relationship(user, organisation)
+        interaction = log_contact(request, relationship, payload)
+    return Status(201, interaction)

@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Annotated, Any
 from uuid import UUID
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -11,16 +12,18 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
-from accounts.access import get_for_user_or_404, require
+from accounts.access import get_for_user_or_404, relationship_scope, require
 from api.auth import acting_user
 from api.errors import codes
-from api.lookups import many
+from api.lookups import many, one
 from api.pagination import Pages
+from api.routers.relationships import ContactIn, InteractionOut, interaction_rows, log_contact
 from api.schemas import CoverageOut, InputSchema, OrganisationRef, PersonRef, Text, Version, choice, coverage_out
 from lib.errors import DomainError
-from network.models import Campus, Organisation, Person
+from network.models import Campus, Organisation, Person, Relationship
+from network.services import contact_relationship
 from partnerships.models import ContinuumStage, Partnership
-from partnerships.selectors import partnership_coverage
+from partnerships.selectors import partnership_coverage, partnership_timeline
 from partnerships.services import create_partnership, update_partnership
 
 router = Router(tags=["Partnerships"])
@@ -224,3 +227,50 @@ def change_partnership(request: HttpRequest, public_id: UUID, payload: Partnersh
         partnership, by=user, expected_version=payload.version, organisations=organisations, owners=owners, **data
     )
     return _find(request, public_id)
+
+
+# Contact moments with the partnership's organisations, as on its page.
+
+
+@router.get(
+    "/{public_id}/interactions",
+    response=codes({200: list[InteractionOut]}, 404),
+    summary="Contact moments of a partnership",
+    tags=["Contact moments"],
+)
+@paginate(Pages)
+def list_partnership_interactions(request: HttpRequest, public_id: UUID) -> Any:
+    """The lead institution's contact moments with the partnership's organisations, as far as you may see
+    them, newest first."""
+    user = acting_user(request)
+    partnership = _find(request, public_id)
+    return interaction_rows(partnership_timeline(partnership).filter(relationship_scope(user, prefix="relationship__")))
+
+
+@router.post(
+    "/{public_id}/interactions",
+    response=codes({201: InteractionOut}, 400, 403, 404),
+    summary="Log a contact moment from a partnership",
+    tags=["Contact moments"],
+)
+def log_partnership_contact(request: HttpRequest, public_id: UUID, payload: ContactIn) -> Status:
+    """Log a contact moment on an active relationship with one of the partnership's organisations
+    (`relationship`), or, left out, on your own relationship with its first organisation, made on first use
+    (institution staff)."""
+    user = acting_user(request)
+    partnership = _find(request, public_id)
+    require(user, "network.add_relationship")
+    organisations = [party.organisation for party in partnership.parties.select_related("organisation").order_by("id")]
+    candidates = (
+        Relationship.objects.for_user(user)
+        .involving_organisations([o.pk for o in organisations])
+        .filter(status=Relationship.Status.ACTIVE)
+    )
+    with transaction.atomic():
+        relationship = one(candidates, payload.relationship, "relationship")
+        if relationship is None:
+            if not organisations:
+                raise DomainError(_("This partnership has no partner organisation to be in contact with."))
+            relationship = contact_relationship(user, organisations[0])
+        interaction = log_contact(request, relationship, payload)
+    return Status(201, interaction)

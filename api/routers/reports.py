@@ -25,6 +25,12 @@ router = Router(tags=["Reports"])
 
 Year = Field(None, pattern=r"^\d{4}-\d{4}$", description="Academic year, e.g. 2026-2027; default: the current one.")
 Format = Literal["csv", "xlsx"]
+Separator = Literal["comma", "semicolon"]
+SEP = Query(
+    None,
+    description="CSV separator; by default the one Excel expects in your language: `semicolon` in Dutch, "
+    "`comma` in English.",
+)
 ListName = Literal[tuple(LISTS)]  # type: ignore[valid-type]
 FILE = {
     "description": "The file (CSV in UTF-8 with a byte-order mark, or XLSX).",
@@ -183,13 +189,19 @@ def network(request: HttpRequest, filters: Query[NetworkFilters]) -> Any:
     openapi_extra={"responses": {200: FILE}},
     summary="Export a list",
 )
-def export_list(request: HttpRequest, name: ListName, format: Format = "csv") -> HttpResponse:  # noqa: A002
+def export_list(
+    request: HttpRequest,
+    name: ListName,
+    format: Format = "csv",  # noqa: A002
+    sep: Separator | None = SEP,
+) -> HttpResponse:
     """Every row of a list you may see (`organisations`, `people`, `relationships`, `partnerships`, `courses`,
     `engagements`, `health`) with the filters of its web page as query parameters (e.g. `?kind=event` for
     engagements), as CSV or XLSX. A text that a spreadsheet would run as a formula is written as text."""
     params = request.GET.copy()
     params.pop("format", None)
-    return export_response(acting_user(request), name, format, params)
+    params.pop("sep", None)
+    return export_response(acting_user(request), name, format, params, sep=sep)
 
 
 @router.get(
@@ -198,7 +210,11 @@ def export_list(request: HttpRequest, name: ListName, format: Format = "csv") ->
     openapi_extra={"responses": {200: FILE}},
     summary="Partnership grid for the classification",
 )
-def partnership_grid(request: HttpRequest, format: Format = "csv") -> HttpResponse:  # noqa: A002
+def partnership_grid(
+    request: HttpRequest,
+    format: Format = "csv",  # noqa: A002
+    sep: Separator | None = SEP,
+) -> HttpResponse:
     """Your institution's key partnerships with purpose, length, people involved per SOFAR role, reciprocity
     and outcomes, in the shape the community-engagement classification asks for. Institution staff."""
-    return classification_response(acting_user(request), format)
+    return classification_response(acting_user(request), format, sep)

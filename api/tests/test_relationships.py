@@ -149,3 +149,15 @@ def test_an_unknown_actor_kind_gets_422(world, api_as):
     response = api_as(world.coordinator).post("/relationships", body(world, a={"kind": "robot", "id": "x"}))
     assert response.status_code == 422
     assert {"a.kind", "a.id"} <= set(response.json()["errors"])
+
+
+def test_the_list_filters_like_the_relationships_page_by_role_pair_and_owner(world, api_as):
+    student_org = f.make_relationship(world.a, world.student_person, world.org, owners=[world.coord_person])
+    faculty_org = f.make_relationship(world.a, world.faculty_person, world.org, owners=[world.faculty_person])
+    client = api_as(world.coordinator)
+    ids = lambda response: {row["id"] for row in response.json()["items"]}  # noqa: E731
+    # Either way round, as on the page.
+    assert ids(client.get("/relationships", pair="O-S")) == {str(student_org.public_id)}
+    assert ids(client.get("/relationships", pair="S-O")) == {str(student_org.public_id)}
+    assert ids(client.get("/relationships", owner=str(world.faculty_person.public_id))) == {str(faculty_org.public_id)}
+    assert client.get("/relationships", pair="student").status_code == 422

@@ -1,10 +1,12 @@
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from pypdf import PdfReader
 
-from api.tests.support import count_queries
+from api.tests.support import ApiClient, count_queries
 from network.models import SofarRole
 from partnerships import strategic
 from partnerships.models import Goal, Indicator, Measurement, Milestone, Partnership
@@ -253,3 +255,354 @@ def test_the_report_gives_progress_activities_and_people_reached(world, api_as, 
     students = next(r for r in data["people_reached"] if r["role"] == "S")
     assert (students["people"], students["hours"]) == (1, 12)
     assert data["people_total"] == 1
+
+
+# Changing and removing: every edit of the strategic pages, through the API.
+
+
+def delete(user, path: str):
+    """A DELETE request as ``user`` (``None``: anonymously)."""
+    client = ApiClient(user)
+    return client.client.delete(f"/api{path}", headers=client.headers)
+
+
+@pytest.fixture
+def milestone(world, ps) -> Milestone:
+    return strategic.add_milestone(ps, by=world.faculty, date=dt.date(2026, 5, 12), title="Buurtfeest")
+
+
+@pytest.fixture
+def measurement(world, indicator) -> Measurement:
+    return strategic.record_measurement(indicator, by=world.faculty, measured_on=dt.date(2026, 1, 5), value=Decimal(18))
+
+
+def read_goal(world, api_as, ps, goal) -> dict:
+    response = api_as(world.faculty).get(url(ps, f"/goals/{goal.pk}"))
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_an_owner_changes_a_goal_with_the_fingerprint_she_read(world, api_as, ps, goal):
+    seen = read_goal(world, api_as, ps, goal)
+    body = {"fingerprint": seen["fingerprint"], "title": "Alle kinderen halen hun diploma", "order": 5}
+    response = api_as(world.faculty).patch(url(ps, f"/goals/{goal.pk}"), body)
+    assert response.status_code == 200, response.content
+    assert (response.json()["title"], response.json()["order"]) == ("Alle kinderen halen hun diploma", 5)
+    assert response.json()["fingerprint"] != seen["fingerprint"]
+    [row] = api_as(world.partner).get(url(ps, "/goals")).json()["items"]
+    assert (row["title"], row["description"]) == ("Alle kinderen halen hun diploma", "")
+
+
+def test_a_goal_changed_since_it_was_read_is_not_overwritten(world, api_as, ps, goal):
+    seen = read_goal(world, api_as, ps, goal)
+    strategic.update_goal(goal, by=world.coordinator, expected=None, title="Door Cora")
+    response = api_as(world.faculty).patch(
+        url(ps, f"/goals/{goal.pk}"), {"fingerprint": seen["fingerprint"], "title": "Door Fien"}
+    )
+    assert response.status_code == 409
+    goal.refresh_from_db()
+    assert goal.title == "Door Cora"
+
+
+def test_a_goal_without_a_title_or_with_a_too_long_one_is_refused(world, api_as, ps, goal):
+    client, fp = api_as(world.faculty), read_goal(world, api_as, ps, goal)["fingerprint"]
+    response = client.patch(url(ps, f"/goals/{goal.pk}"), {"fingerprint": fp, "title": ""})
+    assert response.status_code == 400 and "title" in response.json()["errors"]
+    response = client.patch(url(ps, f"/goals/{goal.pk}"), {"fingerprint": fp, "title": "x" * 201})
+    assert response.status_code == 422 and "title" in response.json()["errors"]
+    assert client.patch(url(ps, f"/goals/{goal.pk}"), {"title": "Zonder vingerafdruk"}).status_code == 422
+    goal.refresh_from_db()
+    assert goal.title == "Meer kinderen halen hun diploma"
+
+
+def test_who_may_not_change_a_goal_gets_403_404_or_401(world, api_as, ps, goal):
+    fp = read_goal(world, api_as, ps, goal)["fingerprint"]
+    body = {"fingerprint": fp, "title": "Van ons"}
+    assert api_as(world.partner).patch(url(ps, f"/goals/{goal.pk}"), body).status_code == 403
+    for user in (world.outsider, world.other_partner, world.student):
+        assert api_as(user).patch(url(ps, f"/goals/{goal.pk}"), body).status_code == 404, user
+        assert api_as(user).get(url(ps, f"/goals/{goal.pk}")).status_code == 404, user
+    assert api_as(None).patch(url(ps, f"/goals/{goal.pk}"), body).status_code == 401
+    goal.refresh_from_db()
+    assert goal.title == "Meer kinderen halen hun diploma"
+
+
+def test_an_owner_removes_a_goal_with_its_indicators_and_measurements(world, api_as, ps, goal, measurement):
+    assert delete(world.faculty, url(ps, f"/goals/{goal.pk}")).status_code == 204
+    assert api_as(world.faculty).get(url(ps, "/goals")).json()["items"] == []
+    assert not Indicator.objects.exists() and not Measurement.objects.exists()
+    assert delete(world.faculty, url(ps, f"/goals/{goal.pk}")).status_code == 404
+
+
+def test_who_may_not_remove_a_goal_gets_403_404_or_401(world, api_as, ps, goal):
+    assert delete(world.partner, url(ps, f"/goals/{goal.pk}")).status_code == 403
+    assert delete(world.outsider, url(ps, f"/goals/{goal.pk}")).status_code == 404
+    assert delete(world.other_partner, url(ps, f"/goals/{goal.pk}")).status_code == 404
+    assert delete(None, url(ps, f"/goals/{goal.pk}")).status_code == 401
+    other = f.make_partnership(world.a, [world.org], [world.faculty_person])
+    assert delete(world.faculty, url(other, f"/goals/{goal.pk}")).status_code == 404
+    assert Goal.objects.filter(pk=goal.pk).exists()
+
+
+def test_an_owner_changes_an_indicators_target(world, api_as, ps, indicator):
+    seen = api_as(world.partner).get(url(ps, f"/indicators/{indicator.pk}")).json()
+    body = {"fingerprint": seen["fingerprint"], "target": 40, "target_date": "2027-06-30"}
+    response = api_as(world.faculty).patch(url(ps, f"/indicators/{indicator.pk}"), body)
+    assert response.status_code == 200, response.content
+    assert (response.json()["name"], response.json()["target"]) == ("Kinderen", 40.0)
+    indicator.refresh_from_db()
+    assert (indicator.target, indicator.target_date, indicator.baseline) == (
+        Decimal(40),
+        dt.date(2027, 6, 30),
+        Decimal(10),
+    )
+
+
+def test_an_indicator_keeps_its_target_and_a_stale_edit_gets_409(world, api_as, ps, indicator):
+    client = api_as(world.faculty)
+    fp = client.get(url(ps, f"/indicators/{indicator.pk}")).json()["fingerprint"]
+    response = client.patch(url(ps, f"/indicators/{indicator.pk}"), {"fingerprint": fp, "target": None})
+    assert response.status_code == 400
+    assert response.json()["errors"]["target"] == ["Give the target: the value the partners want to reach."]
+    assert (
+        client.patch(url(ps, f"/indicators/{indicator.pk}"), {"fingerprint": "oud", "unit": "kinderen"}).status_code
+        == 409
+    )
+    indicator.refresh_from_db()
+    assert (indicator.target, indicator.unit) == (Decimal(30), "")
+
+
+def test_who_may_not_change_or_remove_an_indicator_gets_403_404_or_401(world, api_as, ps, indicator):
+    fp = api_as(world.faculty).get(url(ps, f"/indicators/{indicator.pk}")).json()["fingerprint"]
+    body = {"fingerprint": fp, "target": 99}
+    assert api_as(world.partner).patch(url(ps, f"/indicators/{indicator.pk}"), body).status_code == 403
+    assert delete(world.partner, url(ps, f"/indicators/{indicator.pk}")).status_code == 403
+    for user in (world.outsider, world.other_partner):
+        assert api_as(user).patch(url(ps, f"/indicators/{indicator.pk}"), body).status_code == 404
+        assert delete(user, url(ps, f"/indicators/{indicator.pk}")).status_code == 404
+    assert api_as(None).patch(url(ps, f"/indicators/{indicator.pk}"), body).status_code == 401
+    assert delete(None, url(ps, f"/indicators/{indicator.pk}")).status_code == 401
+    indicator.refresh_from_db()
+    assert indicator.target == Decimal(30)
+
+
+def test_an_owner_removes_an_indicator_with_its_measurements(world, api_as, ps, indicator, measurement):
+    assert delete(world.faculty, url(ps, f"/indicators/{indicator.pk}")).status_code == 204
+    [goal] = api_as(world.faculty).get(url(ps, "/goals")).json()["items"]
+    assert goal["indicators"] == []
+    assert not Measurement.objects.exists()
+
+
+def test_an_owner_removes_a_measurement(world, api_as, ps, indicator, measurement):
+    assert delete(world.partner, url(ps, f"/measurements/{measurement.pk}")).status_code == 403
+    assert delete(world.outsider, url(ps, f"/measurements/{measurement.pk}")).status_code == 404
+    assert delete(None, url(ps, f"/measurements/{measurement.pk}")).status_code == 401
+    other = f.make_partnership(world.a, [world.org], [world.faculty_person])
+    assert delete(world.faculty, url(other, f"/measurements/{measurement.pk}")).status_code == 404
+    assert Measurement.objects.exists()
+    assert delete(world.faculty, url(ps, f"/measurements/{measurement.pk}")).status_code == 204
+    assert api_as(world.faculty).get(url(ps, f"/indicators/{indicator.pk}")).json()["measurements"] == []
+
+
+def test_an_owner_moves_a_milestone_and_a_stale_edit_gets_409(world, api_as, ps, milestone):
+    client = api_as(world.faculty)
+    seen = client.get(url(ps, f"/milestones/{milestone.pk}")).json()
+    body = {"fingerprint": seen["fingerprint"], "date": "2026-05-19", "kind": "renewed"}
+    response = client.patch(url(ps, f"/milestones/{milestone.pk}"), body)
+    assert response.status_code == 200, response.content
+    assert (response.json()["date"], response.json()["kind"], response.json()["title"]) == (
+        "2026-05-19",
+        "renewed",
+        "Buurtfeest",
+    )
+    assert client.patch(url(ps, f"/milestones/{milestone.pk}"), {**body, "title": "Te laat"}).status_code == 409
+    [row] = api_as(world.partner).get(url(ps, "/milestones")).json()["items"]
+    assert (row["date"], row["title"]) == ("2026-05-19", "Buurtfeest")
+
+
+def test_a_milestone_edit_with_an_unknown_kind_or_without_a_title_is_refused(world, api_as, ps, milestone):
+    client = api_as(world.faculty)
+    fp = client.get(url(ps, f"/milestones/{milestone.pk}")).json()["fingerprint"]
+    response = client.patch(url(ps, f"/milestones/{milestone.pk}"), {"fingerprint": fp, "kind": "feest"})
+    assert response.status_code == 422 and "kind" in response.json()["errors"]
+    response = client.patch(url(ps, f"/milestones/{milestone.pk}"), {"fingerprint": fp, "title": ""})
+    assert response.status_code == 400 and "title" in response.json()["errors"]
+    milestone.refresh_from_db()
+    assert (milestone.kind, milestone.title) == ("event", "Buurtfeest")
+
+
+def test_who_may_not_change_or_remove_a_milestone_gets_403_404_or_401(world, api_as, ps, milestone):
+    body = {
+        "fingerprint": api_as(world.faculty).get(url(ps, f"/milestones/{milestone.pk}")).json()["fingerprint"],
+        "title": "X",
+    }
+    assert api_as(world.partner).patch(url(ps, f"/milestones/{milestone.pk}"), body).status_code == 403
+    assert delete(world.partner, url(ps, f"/milestones/{milestone.pk}")).status_code == 403
+    for user in (world.outsider, world.other_partner):
+        assert api_as(user).patch(url(ps, f"/milestones/{milestone.pk}"), body).status_code == 404
+        assert delete(user, url(ps, f"/milestones/{milestone.pk}")).status_code == 404
+    assert api_as(None).patch(url(ps, f"/milestones/{milestone.pk}"), body).status_code == 401
+    assert delete(None, url(ps, f"/milestones/{milestone.pk}")).status_code == 401
+    other = f.make_partnership(world.a, [world.org], [world.faculty_person])
+    assert delete(world.faculty, url(other, f"/milestones/{milestone.pk}")).status_code == 404
+    assert Milestone.objects.get().title == "Buurtfeest"
+
+
+def test_an_owner_removes_a_milestone(world, api_as, ps, milestone):
+    assert delete(world.faculty, url(ps, f"/milestones/{milestone.pk}")).status_code == 204
+    assert api_as(world.faculty).get(url(ps, "/milestones")).json()["items"] == []
+
+
+# Parties: change and remove.
+
+
+def org_party(world, api_as, ps, organisation) -> dict:
+    parties = api_as(world.coordinator).get(url(ps, "/parties")).json()
+    return next(p for p in parties if p["organisation"] == str(organisation.public_id))
+
+
+def test_the_parties_say_how_to_address_them(world, api_as, ps):
+    strategic.add_party(ps, by=world.coordinator, institution=world.b)
+    parties = api_as(world.partner).get(url(ps, "/parties")).json()
+    lead, other, organisation = parties
+    assert (lead["institution"], lead["id"], lead["fingerprint"]) == ("uas", None, None)
+    assert (other["institution"], other["id"]) == ("hb", None)
+    assert organisation["institution"] is None
+    assert organisation["id"] == ps.parties.get().pk and organisation["fingerprint"]
+
+
+def test_an_owner_changes_an_organisations_role_and_contact_person(world, api_as, ps):
+    seen = org_party(world, api_as, ps, world.org)
+    body = {
+        "fingerprint": seen["fingerprint"],
+        "role": "Lokale partner",
+        "contact_person": str(world.staff_person.public_id),
+    }
+    response = api_as(world.faculty).patch(url(ps, f"/parties/{seen['id']}"), body)
+    assert response.status_code == 200, response.content
+    assert (response.json()["role"], response.json()["contact_person"]) == (
+        "Lokale partner",
+        str(world.staff_person.public_id),
+    )
+    party = ps.parties.get()
+    assert (party.role, party.contact_person, party.joined_on) == ("Lokale partner", world.staff_person, None)
+    assert (
+        api_as(world.faculty).patch(url(ps, f"/parties/{seen['id']}"), {**body, "role": "Te laat"}).status_code == 409
+    )
+    assert ps.parties.get().role == "Lokale partner"
+
+
+def test_a_contact_person_who_does_not_work_for_the_organisation_is_refused(world, api_as, ps):
+    seen = org_party(world, api_as, ps, world.org)
+    body = {"fingerprint": seen["fingerprint"], "contact_person": str(world.faculty_person.public_id)}
+    response = api_as(world.coordinator).patch(url(ps, f"/parties/{seen['id']}"), body)
+    assert response.status_code == 400
+    assert response.json()["errors"]["contact_person"] == ["The contact person must work for Buurtwerk De Brug."]
+    assert ps.parties.get().contact_person is None
+
+
+def test_who_may_not_change_a_party_gets_403_404_or_401(world, api_as, ps):
+    seen = org_party(world, api_as, ps, world.org)
+    body = {"fingerprint": seen["fingerprint"], "role": "Van ons"}
+    assert api_as(world.partner).patch(url(ps, f"/parties/{seen['id']}"), body).status_code == 403
+    assert delete(world.partner, url(ps, f"/parties/{seen['id']}")).status_code == 403
+    for user in (world.outsider, world.other_partner):
+        assert api_as(user).patch(url(ps, f"/parties/{seen['id']}"), body).status_code == 404
+        assert delete(user, url(ps, f"/parties/{seen['id']}")).status_code == 404
+    assert api_as(None).patch(url(ps, f"/parties/{seen['id']}"), body).status_code == 401
+    assert delete(None, url(ps, f"/parties/{seen['id']}")).status_code == 401
+    assert ps.parties.get().role == ""
+
+
+def test_an_owner_removes_an_organisation_but_not_the_last_one(world, api_as, ps):
+    strategic.add_party(ps, by=world.coordinator, organisation=world.other_org)
+    first = org_party(world, api_as, ps, world.org)
+    assert delete(world.faculty, url(ps, f"/parties/{first['id']}")).status_code == 204
+    names = [p["name"] for p in api_as(world.faculty).get(url(ps, "/parties")).json()]
+    assert names == ["Universiteit Aan de Schelde", "Sportclub Elders"]
+    last = org_party(world, api_as, ps, world.other_org)
+    response = delete(world.faculty, url(ps, f"/parties/{last['id']}"))
+    assert response.status_code == 400
+    assert response.json()["detail"] == "A partnership keeps at least one partner organisation."
+    assert list(ps.parties.values_list("organisation__name", flat=True)) == ["Sportclub Elders"]
+
+
+def test_an_owner_removes_a_partner_institution_but_the_lead_stays(world, api_as, ps):
+    strategic.add_party(ps, by=world.coordinator, institution=world.b)
+    assert delete(world.partner, url(ps, "/institutions/hb")).status_code == 403
+    assert delete(None, url(ps, "/institutions/hb")).status_code == 401
+    assert delete(world.faculty, url(ps, "/institutions/uas")).status_code == 404
+    assert delete(world.faculty, url(ps, "/institutions/hb")).status_code == 204
+    assert not ps.other_institutions.exists()
+    assert [p["institution"] for p in api_as(world.faculty).get(url(ps, "/parties")).json()] == ["uas", None]
+    # Once it has left, its staff no longer see the partnership.
+    assert delete(world.outsider, url(ps, "/institutions/hb")).status_code == 404
+
+
+def test_the_party_list_costs_the_same_queries_for_1_or_4_parties(world, api_as, ps):
+    client = api_as(world.partner)
+    small = count_queries(lambda: client.get(url(ps, "/parties")))
+    strategic.add_party(ps, by=world.coordinator, organisation=world.other_org)
+    strategic.add_party(ps, by=world.coordinator, institution=world.b)
+    for n in range(2):
+        strategic.add_party(ps, by=world.coordinator, organisation=f.make_organisation(f"Vereniging {n}"))
+    assert count_queries(lambda: client.get(url(ps, "/parties"))) == small
+
+
+# Forms of collaboration and levels.
+
+
+def test_an_owner_sets_the_forms_and_levels_and_everyone_who_sees_the_partnership_reads_them(world, api_as, ps):
+    seen = api_as(world.partner).get(url(ps, "/collaboration")).json()
+    assert seen == {"collaboration_forms": [], "levels": [], "version": ps.version}
+    body = {"version": seen["version"], "collaboration_forms": ["event", "service_learning"], "levels": ["programme"]}
+    response = api_as(world.faculty).patch(url(ps, "/collaboration"), body)
+    assert response.status_code == 200, response.content
+    assert response.json()["collaboration_forms"] == ["service_learning", "event"]  # in the order of the choices
+    assert response.json()["version"] == seen["version"] + 1
+    # A list not sent stays.
+    body = {"version": response.json()["version"], "levels": ["course"]}
+    assert api_as(world.coordinator).patch(url(ps, "/collaboration"), body).status_code == 200
+    ps.refresh_from_db()
+    assert (ps.collaboration_forms, ps.levels) == (["service_learning", "event"], ["course"])
+
+
+def test_forms_and_levels_with_a_stale_version_or_an_unknown_form_are_refused(world, api_as, ps):
+    client = api_as(world.faculty)
+    response = client.patch(url(ps, "/collaboration"), {"version": ps.version, "collaboration_forms": ["picknick"]})
+    assert response.status_code == 422 and "collaboration_forms.0" in response.json()["errors"]
+    assert client.patch(url(ps, "/collaboration"), {"version": ps.version, "levels": ["course"]}).status_code == 200
+    assert client.patch(url(ps, "/collaboration"), {"version": ps.version, "levels": ["programme"]}).status_code == 409
+    ps.refresh_from_db()
+    assert ps.levels == ["course"]
+
+
+def test_who_may_not_set_the_forms_and_levels_gets_403_404_or_401(world, api_as, ps):
+    body = {"version": ps.version, "levels": ["course"]}
+    assert api_as(world.partner).patch(url(ps, "/collaboration"), body).status_code == 403
+    for user in (world.outsider, world.other_partner):
+        assert api_as(user).get(url(ps, "/collaboration")).status_code == 404
+        assert api_as(user).patch(url(ps, "/collaboration"), body).status_code == 404
+    assert api_as(None).get(url(ps, "/collaboration")).status_code == 401
+    assert api_as(None).patch(url(ps, "/collaboration"), body).status_code == 401
+    ps.refresh_from_db()
+    assert ps.levels == []
+
+
+# The board report as a PDF.
+
+
+def test_the_report_pdf_is_the_board_report(world, api_as, ps, indicator):
+    response = api_as(world.partner).get(url(ps, "/report.pdf"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert ".pdf" in response["Content-Disposition"]
+    reader = PdfReader(io.BytesIO(response.content))
+    content = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Huiswerkklas" in content and "Meer kinderen halen hun diploma" in content
+
+
+def test_outsiders_get_404_and_anonymous_callers_401_for_the_report_pdf(world, api_as, ps):
+    assert api_as(world.outsider).get(url(ps, "/report.pdf")).status_code == 404
+    assert api_as(world.other_partner).get(url(ps, "/report.pdf")).status_code == 404
+    assert api_as(None).get(url(ps, "/report.pdf")).status_code == 401

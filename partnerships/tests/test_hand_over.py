@@ -48,9 +48,7 @@ def test_a_hand_over_moves_ownership_and_keeps_every_contact(world, leaving):
 def test_owner_history_shows_the_previous_owner(world, leaving):
     teacher, rel, _partnership = leaving
     hand_over(teacher, to=world.faculty_person, by=world.coordinator)
-    owner_sets = [
-        {o.person_id for o in h.owners.all()} for h in rel.history.order_by("history_date", "history_id")
-    ]
+    owner_sets = [{o.person_id for o in h.owners.all()} for h in rel.history.order_by("history_date", "history_id")]
     assert {teacher.pk} in owner_sets
     assert owner_sets[-1] == {world.faculty_person.pk}
 

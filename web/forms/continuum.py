@@ -6,17 +6,15 @@ the form only checks what a browser sends.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from engagements.models import Engagement
-from health.overview import FLAG_CHOICES
-from network.models import Campus, Institution, Person, Theme
-from partnerships.models import ContinuumStage, Partnership, PartnershipParty
+from health.overview import FLAG_CHOICES, filter_overview
+from network.models import Campus, Institution, Theme
+from partnerships.models import ContinuumStage, Partnership
 
 ANY = [("", _("Any"))]
 
@@ -66,32 +64,14 @@ class HealthFilterForm(forms.Form):
         """Apply the valid filters except the flag (see ``chosen_flag``); invalid values are shown and ignored."""
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
-        if data.get("campus"):
-            queryset = queryset.filter(campus=data["campus"])
-        if data.get("theme"):
-            parties = PartnershipParty.objects.filter(organisation__themes=data["theme"]).values("partnership_id")
-            queryset = queryset.filter(pk__in=parties)
-        if text := (data.get("faculty") or "").strip():
-            people = self._people(text).values("pk")
-            owned = Partnership.owners.through.objects.filter(person_id__in=people).values("partnership_id")
-            taught = Engagement.objects.filter(course__teachers__in=people, partnership__isnull=False).values(
-                "partnership_id"
-            )
-            queryset = queryset.filter(Q(pk__in=owned) | Q(pk__in=taught))
-        if data.get("stage"):
-            queryset = queryset.filter(stage=data["stage"])
-        return queryset
-
-    def _people(self, text: str) -> QuerySet[Person]:
-        """People of the institution by public id (a link from elsewhere) or by every word of their name."""
-        people = Person.objects.filter(institution=self.institution)
-        try:
-            return people.filter(public_id=uuid.UUID(text))
-        except ValueError:
-            pass
-        for word in text.split():
-            people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
-        return people
+        return filter_overview(
+            queryset,
+            self.institution,
+            campus=data.get("campus"),
+            theme=data.get("theme"),
+            faculty=data.get("faculty") or "",
+            stage=data.get("stage"),
+        )
 
     def chosen_flag(self) -> str:
         """The chosen flag, applied by ``health.overview.filter_flag`` once the flags are annotated."""

@@ -225,7 +225,7 @@ def test_an_unknown_link_gets_a_clear_not_found_page(world, round_):
     assert response.status_code == 404
     assert "This link does not work" in response.content.decode()
     dutch = Client().get(_answer_url("not-a-real-token"))
-    assert "lang=\"nl\"" in dutch.content.decode()
+    assert 'lang="nl"' in dutch.content.decode()
 
 
 def test_a_link_for_one_round_cannot_answer_another_round(world, partnership, round_, tres):

@@ -39,10 +39,10 @@ def body(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
-def csv_rows(response) -> list[list[str]]:
+def csv_rows(response, delimiter: str = ",") -> list[list[str]]:
     text = body(response).decode("utf-8")
     assert text.startswith("\ufeff"), "Excel needs the byte-order mark to read UTF-8"
-    return list(csv.reader(io.StringIO(text[1:])))
+    return list(csv.reader(io.StringIO(text[1:]), delimiter=delimiter))
 
 
 def xlsx_rows(response) -> list[list[object]]:
@@ -95,7 +95,8 @@ def test_an_xlsx_export_writes_a_formula_as_a_plain_string_cell(world, as_user):
 def test_the_headers_follow_the_users_language(world, as_user):
     User.objects.filter(pk=world.coordinator.pk).update(language="nl")
     world.coordinator.refresh_from_db()
-    headers = csv_rows(as_user(world.coordinator).get("/export/engagements.csv"))[0]
+    # Dutch Excel splits on semicolons: a Dutch user's CSV is separated by them.
+    headers = csv_rows(as_user(world.coordinator).get("/export/engagements.csv"), delimiter=";")[0]
     assert headers[0] == "Titel" and "Begindatum" in headers
     assert len(headers) == len(LISTS["engagements"].columns)
 
@@ -183,3 +184,116 @@ def test_an_export_runs_the_same_number_of_queries_for_3_or_30_rows(world, as_us
     few = count()
     _people(world, 27)
     assert count() == few
+
+
+# The CSV separator: Excel's own for the user's language, or the one asked for
+
+
+@pytest.mark.parametrize(
+    ("language", "sep", "delimiter"),
+    [
+        ("nl", None, ";"),
+        ("en", None, ","),
+        ("nl", "comma", ","),
+        ("en", "semicolon", ";"),
+        ("nl", "nonsense", ";"),
+    ],
+)
+def test_the_csv_is_separated_as_excel_expects_in_the_users_language_unless_asked(
+    world, as_user, language, sep, delimiter
+):
+    User.objects.filter(pk=world.coordinator.pk).update(language=language)
+    f.make_organisation("Vzw Komma, Puntkomma; en zo", city="Gent")
+    url = "/export/organisations.csv" + (f"?sep={sep}" if sep else "")
+    response = as_user(world.coordinator).get(url)
+    raw = body(response)
+    assert raw.startswith("\ufeff".encode()), "a UTF-8 byte-order mark, so that Excel reads the accents"
+    first_line = raw.decode("utf-8").splitlines()[0]
+    assert first_line.count(delimiter) == len(LISTS["organisations"].columns) - 1
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8")[1:]), delimiter=delimiter))
+    assert "Vzw Komma, Puntkomma; en zo" in [row[0] for row in rows[1:]], "a separator inside a cell is quoted"
+
+
+def test_the_api_export_takes_the_separator_of_the_language_or_the_one_asked(world):
+    from api.tests.support import ApiClient
+
+    def first_line(client: ApiClient, **params: str) -> str:
+        response = client.get("/reports/exports/people", **params)
+        assert response.status_code == 200
+        return body(response).decode("utf-8").lstrip("\ufeff").splitlines()[0]
+
+    columns = len(LISTS["people"].columns)
+    assert first_line(ApiClient(world.coordinator, accept_language="nl")).count(";") == columns - 1
+    assert first_line(ApiClient(world.coordinator, accept_language="en")).count(",") == columns - 1
+    assert first_line(ApiClient(world.coordinator, accept_language="nl"), sep="comma").count(",") == columns - 1
+    assert first_line(ApiClient(world.coordinator), sep="semicolon").count(";") == columns - 1
+    assert ApiClient(world.coordinator).get("/reports/exports/people", sep="tab").status_code == 422
+
+
+# The export of a filtered list holds exactly the rows the list page shows (one filter code for both)
+
+
+def _ids_on_page(client, page: str, query: str) -> list[str]:
+    response = client.get(f"{page}?{query}")
+    assert response.status_code == 200
+    return [str(obj.public_id) for obj in response.context["page"].object_list]
+
+
+def _ids_in_export(client, name: str, query: str) -> list[str]:
+    rows = csv_rows(client.get(f"/export/{name}.csv?{query}"))
+    return [row[rows[0].index("Id")] for row in rows[1:]]
+
+
+@pytest.fixture
+def network_lists(world):
+    from network.models import Organisation, Relationship, Theme
+    from partnerships.services import deactivate_person
+
+    armoede = Theme.objects.create(slug="armoede", name_nl="Armoede", name_en="Poverty")
+    school = f.make_organisation("Basisschool De Brug", kind=Organisation.Kind.SCHOOL, city="Gent", postcode="9000")
+    school.themes.add(armoede)
+    f.make_organisation("Sportclub Leuven", kind=Organisation.Kind.SPORTS_CLUB, city="Leuven", postcode="3000")
+    student = f.make_person(world.a, SofarRole.STUDENT, first_name="Lotte", last_name="Brugman")
+    gone = f.make_person(world.a, SofarRole.STUDENT, first_name="Lode", last_name="Weg")
+    f.make_relationship(world.a, world.faculty_person, world.org, owners=[world.faculty_person])
+    f.make_relationship(world.a, world.faculty_person, school, owners=[world.faculty_person])
+    ended = f.make_relationship(world.a, student, world.org, owners=[world.faculty_person])
+    Relationship.objects.filter(pk=ended.pk).update(status=Relationship.Status.ENDED)
+    f.make_relationship(world.a, gone, school, owners=[gone])
+    deactivate_person(gone, by=world.coordinator, leave_orphaned=True)
+    return {"school": school, "student": student}
+
+
+@pytest.mark.parametrize(
+    ("name", "page", "query"),
+    [
+        ("organisations", "/organisations/", ""),
+        ("organisations", "/organisations/", "q=brug"),
+        ("organisations", "/organisations/", "kind=school"),
+        ("organisations", "/organisations/", "theme=armoede"),
+        ("organisations", "/organisations/", "city=Leuven"),
+        ("organisations", "/organisations/", "q=9000&kind=nonprofit"),
+        ("organisations", "/organisations/", "kind=banana"),
+        ("people", "/people/", ""),
+        ("people", "/people/", "q=brug"),
+        ("people", "/people/", "role=S"),
+        ("people", "/people/", "status=inactive"),
+        ("people", "/people/", "status=all&role=S"),
+        ("relationships", "/relationships/", ""),
+        ("relationships", "/relationships/", "status=ended"),
+        ("relationships", "/relationships/", "orphaned=on"),
+        ("relationships", "/relationships/", "stale=on"),
+        ("relationships", "/relationships/", "pair=S-O"),
+        ("relationships", "/relationships/", "organisation={school}"),
+        ("relationships", "/relationships/", "owner={owner}"),
+    ],
+)
+def test_the_export_of_a_filtered_list_holds_exactly_the_rows_the_list_shows(
+    world, as_user, network_lists, name, page, query
+):
+    query = query.format(school=network_lists["school"].public_id, owner=world.faculty_person.public_id)
+    client = as_user(world.coordinator)
+    shown = _ids_on_page(client, page, query)
+    assert _ids_in_export(client, name, query) == shown
+    if query and "banana" not in query:
+        assert shown != _ids_on_page(client, page, ""), f"the filter {query} filters something"

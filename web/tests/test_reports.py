@@ -148,6 +148,16 @@ def test_the_partnership_grid_has_purpose_length_people_reciprocity_and_outcomes
     assert record["Outcomes"] == "Twintig kinderen geholpen"
 
 
+def test_the_partnership_grid_csv_uses_the_separator_excel_expects_in_the_users_language(world, as_user):
+    _activity(world)
+    world.coordinator.language = "nl"
+    world.coordinator.save(update_fields=["language"])
+    dutch = as_user(world.coordinator).get("/reports/partnership-grid.csv").content.decode()
+    assert dutch.splitlines()[0].lstrip("\ufeff").startswith("Partnerschap;")
+    asked = as_user(world.coordinator).get("/reports/partnership-grid.csv?sep=comma").content.decode()
+    assert asked.splitlines()[0].lstrip("\ufeff").startswith("Partnerschap,")
+
+
 def test_the_partnership_grid_in_xlsx_opens(world, as_user):
     from openpyxl import load_workbook
 

@@ -24,6 +24,7 @@ from network.models import Organisation
 from partnerships.models import Partnership
 from reflection.cases import FORM_LABELS, public_cases, public_partners, search_public_cases, with_public_data
 from reflection.models import CasePhoto, PracticeCase
+from reflection.selectors import case_parties, managed_cases
 from reflection.services import (
     add_photo,
     create_case,
@@ -47,7 +48,7 @@ PUBLIC_PAGE_SIZE = 12
 def case_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     require(user, "reflection.manage_cases")
-    cases = PracticeCase.objects.for_user(user).select_related("partnership").order_by("-updated_at", "-id")
+    cases = managed_cases(user)
     partnerships = Partnership.objects.for_user(user).filter(institution_id=user.institution_id).order_by("title")
     context = {"nav": "reflection", "page": paginate(request, cases), "partnerships": partnerships[:200]}
     return render(request, "web/cases/manage_list.html", context)
@@ -89,12 +90,10 @@ def _party_organisations(case: PracticeCase) -> Any:
 
 
 def _manage_context(case: PracticeCase, **forms: Any) -> dict[str, Any]:
-    consents = {c.organisation_id: c for c in case.consents.all()}
-    parties = list(case.partnership.parties.select_related("organisation").order_by("organisation__name"))
     return {
         "nav": "reflection",
         "case": case,
-        "parties": [(p, consents.get(p.organisation_id)) for p in parties],
+        "parties": case_parties(case),
         "photos": list(case.photos.all()),
         "consent_form": forms.get("consent_form") or ConsentForm(organisations=_party_organisations(case)),
         "photo_form": forms.get("photo_form") or PhotoForm(),

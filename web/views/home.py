@@ -16,11 +16,13 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import require
 from audit.models import AuditEntry
-from audit.services import record
+from lib.errors import DomainError
 from lib.pagination import paginate
 from network.models import Institution, Interaction, Organisation, Person, Relationship
 from network.selectors import orphaned_relationships, stale_cutoff, stale_relationships
+from network.services import update_institution_settings
 from partnerships.models import Partnership
+from web.forms.errors import add_service_errors
 
 DASHBOARD_ROWS = 10
 
@@ -121,10 +123,15 @@ def institution_settings(request: HttpRequest) -> HttpResponse:
     institution = request.user.institution
     form = InstitutionSettingsForm(request.POST or None, instance=institution)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        record(request.user, "changed settings", institution, institution_id=institution.pk, changes=form.cleaned_data)
-        messages.success(request, _("Settings saved."))
-        return redirect("dashboard")
+        try:
+            update_institution_settings(
+                Institution.objects.get(pk=institution.pk), by=request.user, **form.cleaned_data
+            )
+        except DomainError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Settings saved."))
+            return redirect("dashboard")
     return render(request, "web/settings.html", {"form": form, "nav": "dashboard"})
 
 

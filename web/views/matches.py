@@ -4,13 +4,10 @@ report of how matches came about (the channel mix per academic year)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
-from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
@@ -21,6 +18,7 @@ from accounts.access import get_for_user_or_404, require
 from lib.errors import DomainError
 from lib.pagination import paginate
 from matching import attention
+from matching.channels import channel_mix
 from matching.models import Match, Need, Offer
 from matching.services import override_hold, propose_match, save_attention_checklist, withdraw_match
 from web.forms.matching import AttentionForm, MatchFilterForm, OverrideForm, ProposeMatchForm, VersionForm
@@ -183,34 +181,8 @@ def match_withdraw(request: HttpRequest, public_id: Any) -> HttpResponse:
 def channel_report(request: HttpRequest) -> HttpResponse:
     """How this institution's matches came about, per academic year: the three channels side by side."""
     require(request.user, "matching.view_channel_report")
-    rows = (
-        Match.objects.for_user(request.user)
-        .annotate(year=ExtractYear("proposed_at"), month=ExtractMonth("proposed_at"))
-        .values("year", "month", "channel", "status")
-        .annotate(n=Count("pk"))
-    )
-    table: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
-    for row in rows:
-        first = row["year"] if row["month"] >= 9 else row["year"] - 1
-        cell = table[f"{first}-{first + 1}"][row["channel"]]
-        cell["total"] += row["n"]
-        if row["status"] == Match.Status.ACCEPTED:
-            cell["accepted"] += row["n"]
+    years = channel_mix(Match.objects.for_user(request.user))
     channels = Match.Channel.choices
-    years = []
-    for label in sorted(table, reverse=True):
-        cells = [table[label].get(code, {"total": 0, "accepted": 0}) for code, _name in channels]
-        total = sum(c["total"] for c in cells)
-        years.append(
-            {
-                "label": label,
-                "cells": [
-                    {"total": c["total"], "accepted": c.get("accepted", 0), "share": round(100 * c["total"] / total)}
-                    for c in cells
-                ],
-                "total": total,
-            }
-        )
     return render(request, "web/matching/channels.html", {"nav": "matches", "channels": channels, "years": years})
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import get_for_user_or_404, require
 from lib.errors import ConflictError, DomainError
 from lib.pagination import paginate
+from network.filters import filter_organisations, organisation_cities
 from network.models import Organisation, OrganisationNote, Relationship
 from network.queries import last_contact_on, organisation_relationships, organisation_timeline
 from network.services import add_organisation_note, contact_relationship, create_organisation, update_organisation
@@ -57,20 +58,9 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     require(user, "network.use_network")
     visible = _organisations(user)
-    cities = list(visible.exclude(city="").order_by("city").values_list("city", flat=True).distinct())
-    filters = OrganisationFilterForm(request.GET or None, cities=cities)
-    queryset = visible.prefetch_related("themes")
-    if filters.is_valid():
-        data = filters.cleaned_data
-        if q := data["q"].strip():
-            queryset = queryset.filter(Q(name__icontains=q) | Q(city__icontains=q) | Q(postcode__istartswith=q))
-        if data["kind"]:
-            queryset = queryset.filter(kind=data["kind"])
-        if data["theme"]:
-            queryset = queryset.filter(themes=data["theme"])
-        if data["city"]:
-            queryset = queryset.filter(city=data["city"])
-    page = paginate(request, queryset.order_by("name", "id"))
+    filters = OrganisationFilterForm(request.GET or None, cities=organisation_cities(visible))
+    data = filters.cleaned_data if filters.is_valid() else {}
+    page = paginate(request, filter_organisations(visible.prefetch_related("themes"), data))
     if user.institution_id:
         _attach_our_last_contact(user.institution_id, page.object_list)
     context = {

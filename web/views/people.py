@@ -8,16 +8,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
 from accounts.access import get_for_user_or_404, require
 from engagements.models import Course, Engagement, Participation
-from lib.errors import ConflictError
+from lib.errors import ConflictError, DomainError
 from lib.pagination import paginate
+from network.filters import filter_people
 from network.models import Affiliation, Person, SofarRole
+from network.privacy import erase_person, export_personal_data
 from network.queries import person_relationships
 from network.services import create_person, update_person
 from partnerships.models import HandOver
@@ -38,20 +40,11 @@ def person_list(request: HttpRequest) -> HttpResponse:
     require(user, "network.use_network")
     filters = PersonFilterForm(request.GET or None)
     queryset = _people(user).select_related("user").prefetch_related("affiliations__organisation")
-    status = "active"
-    if filters.is_valid():
-        data = filters.cleaned_data
-        for word in data["q"].split():
-            queryset = queryset.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
-        if data["role"]:
-            queryset = queryset.filter(Exists(Affiliation.objects.filter(person_id=OuterRef("pk"), role=data["role"])))
-        status = data["status"] or "active"
-    if status != "all":
-        queryset = queryset.filter(is_active=status == "active")
+    data = filters.cleaned_data if filters.is_valid() else {}
     context = {
         "nav": "people",
         "filters": filters,
-        "page": paginate(request, queryset.order_by("last_name", "first_name", "id")),
+        "page": paginate(request, filter_people(queryset, data)),
         "can_add": user.has_perm("network.add_person"),
     }
     return render(request, "web/people/list.html", context)
@@ -97,6 +90,7 @@ def person_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "hand_overs": hand_overs,
         "can_edit": user.has_perm("network.change_person", person),
         "can_deactivate": can_deactivate,
+        "can_manage_personal_data": user.has_perm("network.manage_personal_data", person),
         "can_add_relationship": user.has_perm("network.add_relationship") and person.is_active,
     }
     return render(request, "web/people/detail.html", context)
@@ -202,10 +196,54 @@ def person_deactivate(request: HttpRequest, public_id: str) -> HttpResponse:
     return response
 
 
+@login_required
+def person_personal_data(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Everything Brug keeps about the person, as a JSON file to hand to them (a GDPR access request)."""
+    user: Any = request.user
+    person = _get(request, public_id)
+    require(user, "network.manage_personal_data", person)
+    response = JsonResponse(
+        export_personal_data(person, by=user), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Content-Disposition"] = f'attachment; filename="personal-data-{person.public_id}.json"'
+    return response
+
+
+@login_required
+def person_erase(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Erase a person's personal data, after a confirmation that says what goes and what stays."""
+    user: Any = request.user
+    person = _get(request, public_id)
+    require(user, "network.manage_personal_data", person)
+    errors: list[str] = []
+    status = 200
+    if request.method == "POST":
+        try:
+            erase_person(person, by=user)
+        except DomainError as error:
+            errors = list(error.messages)
+            status = 400
+        else:
+            messages.success(request, _("The personal data are erased."))
+            return redirect("person-detail", person.public_id)
+    relationships, partnerships = owned_counts(person)
+    context = {
+        "nav": "people",
+        "person": person,
+        "errors": errors,
+        "owned_relationships": relationships,
+        "owned_partnerships": partnerships,
+        "can_deactivate": person.is_active and user.has_perm("network.deactivate_person", person),
+    }
+    return render(request, "web/people/erase.html", context, status=status)
+
+
 urlpatterns = [
     path("people/", person_list, name="person-list"),
     path("people/new/", person_create, name="person-create"),
     path("people/<uuid:public_id>/", person_detail, name="person-detail"),
     path("people/<uuid:public_id>/edit/", person_edit, name="person-edit"),
     path("people/<uuid:public_id>/deactivate/", person_deactivate, name="person-deactivate"),
+    path("people/<uuid:public_id>/personal-data/", person_personal_data, name="person-personal-data"),
+    path("people/<uuid:public_id>/erase/", person_erase, name="person-erase"),
 ]

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import get_for_user_or_404, require
 from lib.errors import DomainError
 from lib.pagination import paginate
-from network.models import Campus, Person, SofarRole
+from network.models import Campus
 from places import selectors
 from places.access import campuses_for, get_campus_for_user
 from places.models import Booking, Facility, NeighbourhoodEvent
@@ -205,17 +205,14 @@ def _render_booking(request: HttpRequest, booking: Booking, **forms: Any) -> Htt
     can_decide = request.user.has_perm("places.decide_booking", campus)
     decision = forms.get("decision") or DecisionForm(initial={"version": booking.version})
     note = forms.get("note") or NoteForm(initial={"version": booking.version, "internal_note": booking.internal_note})
-    clashes = (
-        Booking.objects.approved()
-        .filter(facility_id=booking.facility_id)
-        .exclude(pk=booking.pk)
-        .overlapping(booking.starts_at, booking.ends_at)
-        .order_by("starts_at")[:5]
-        if booking.status == Booking.Status.PENDING
-        else []
-    )
     context = _context(
-        campus, "requests", booking=booking, decision=decision, note=note, can_decide=can_decide, clashes=list(clashes)
+        campus,
+        "requests",
+        booking=booking,
+        decision=decision,
+        note=note,
+        can_decide=can_decide,
+        clashes=selectors.clashes(booking),
     )
     bound = [f for f in (forms.get("decision"), forms.get("note")) if f is not None and f.is_bound]
     status = max((_status(f) for f in bound), default=200)
@@ -301,21 +298,13 @@ def event_list(request: HttpRequest, institution: str, campus: str) -> HttpRespo
     return render(request, "web/places/event_list.html", context)
 
 
-def _people(campus: Campus, user: Any) -> Any:
-    staff_roles = [SofarRole.FACULTY, SofarRole.ADMINISTRATOR, SofarRole.STUDENT]
-    return (
-        Person.objects.for_user(user)
-        .filter(institution_id=campus.institution_id, is_active=True, affiliations__role__in=staff_roles)
-        .distinct()
-        .order_by("last_name", "first_name", "id")
-    )
-
-
 @login_required
 def event_create(request: HttpRequest, institution: str, campus: str) -> HttpResponse:
     found = _campus(request, institution, campus, "places.manage_events")
     form = EventForm(
-        request.POST if request.method == "POST" else None, campus=found, people=_people(found, request.user)
+        request.POST if request.method == "POST" else None,
+        campus=found,
+        people=selectors.attendee_choices(found, request.user),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -357,7 +346,7 @@ def event_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
     form = EventForm(
         request.POST if request.method == "POST" else None,
         campus=event.campus,
-        people=_people(event.campus, request.user),
+        people=selectors.attendee_choices(event.campus, request.user),
         editing=True,
         initial=EventForm.initial_for(event),
     )

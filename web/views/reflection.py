@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -24,6 +23,8 @@ from reflection.selectors import (
     compare_workbooks,
     contact_ties,
     course_actors,
+    office_dilemmas,
+    office_questions,
     previous_workbook,
     workbook_sheet,
 )
@@ -189,16 +190,10 @@ def _office_institution(request: HttpRequest) -> Any:
 @login_required
 def question_list(request: HttpRequest) -> HttpResponse:
     institution = _office_institution(request)
-    questions = ReflectionQuestion.objects.filter(
-        Q(institution=institution) | Q(institution__isnull=True)
-    ).select_related("replaces")
-    dilemmas = Dilemma.objects.filter(Q(institution=institution) | Q(institution__isnull=True))
-    adapted_q = {q.replaces_id for q in questions if q.institution_id and q.replaces_id}
-    adapted_d = {d.replaces_id for d in dilemmas if d.institution_id and d.replaces_id}
     context = {
         "nav": "reflection",
-        "questions": [(q, q.pk in adapted_q) for q in questions.order_by("question_set", "order", "id")],
-        "dilemmas": [(d, d.pk in adapted_d) for d in dilemmas.order_by("order", "id")],
+        "questions": [(q, q.adapted) for q in office_questions(institution.pk)],
+        "dilemmas": [(d, d.adapted) for d in office_dilemmas(institution.pk)],
     }
     return render(request, "web/reflection/questions.html", context)
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -17,9 +17,10 @@ from django.views.decorators.http import require_POST
 from accounts.access import get_for_user_or_404, require
 from lib.errors import ConflictError
 from lib.pagination import paginate
+from network.filters import filter_relationships, relationship_organisation_choices, relationship_owner_choices
 from network.models import Interaction, Organisation, Person, Relationship, SofarRole
 from network.queries import owner_history, owners_fingerprint, relationship_audit
-from network.selectors import stale_cutoff, stale_relationships
+from network.selectors import stale_cutoff
 from network.services import create_relationship, set_relationship_owners
 from web.forms.interactions import InteractionForm
 from web.forms.network import OwnersForm, RelationshipFilterForm, RelationshipForm, add_service_errors
@@ -54,36 +55,19 @@ def relationship_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     require(user, "network.use_network")
     visible = Relationship.objects.for_user(user)
-    organisations = Organisation.objects.filter(
-        Q(pk__in=visible.values("a_organisation")) | Q(pk__in=visible.values("b_organisation"))
-    ).order_by("name")
-    owners = Person.objects.filter(
-        pk__in=Relationship.owners.through.objects.filter(relationship__in=visible).values("person_id")
-    ).order_by("last_name", "first_name")
-    filters = RelationshipFilterForm(request.GET or None, organisations=organisations, owners=owners)
+    filters = RelationshipFilterForm(
+        request.GET or None,
+        organisations=relationship_organisation_choices(visible),
+        owners=relationship_owner_choices(visible),
+    )
+    institution = user.institution if user.institution_id else None
+    cutoff = stale_cutoff(institution) if institution else None
+    data = filters.cleaned_data if filters.is_valid() else {}
     queryset = visible.with_actors().prefetch_related(_owners_ordered())
-    cutoff = stale_cutoff(user.institution) if user.institution_id else None
-    if filters.is_valid():
-        data = filters.cleaned_data
-        if pair := filters.role_pair():
-            first, second = pair
-            queryset = queryset.filter(Q(a_role=first, b_role=second) | Q(a_role=second, b_role=first))
-        if organisation := data["organisation"]:
-            queryset = queryset.involving_organisation(organisation)
-        if owner := data["owner"]:
-            queryset = queryset.filter(
-                pk__in=Relationship.owners.through.objects.filter(person=owner).values("relationship_id")
-            )
-        if data["status"]:
-            queryset = queryset.filter(status=data["status"])
-        if data["orphaned"]:
-            queryset = queryset.filter(orphaned=True)
-        if data["stale"] and user.institution_id:
-            queryset = queryset.filter(pk__in=stale_relationships(user.institution).values("pk"))
     context = {
         "nav": "relationships",
         "filters": filters,
-        "page": paginate(request, queryset.order_by("-last_contact_on", "id")),
+        "page": paginate(request, filter_relationships(queryset, data, institution=institution)),
         "cutoff": cutoff,
         "can_add": user.has_perm("network.add_relationship"),
     }

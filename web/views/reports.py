@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import require
@@ -18,7 +18,7 @@ from network.models import Institution
 from reports.annual_pdf import render_annual_pdf
 from reports.classification import grid_headers, grid_rows
 from reports.dashboard import Dashboard, build_dashboard, years_for
-from reports.exports import CSV_CONTENT_TYPE, FORMATS, XLSX_CONTENT_TYPE, csv_lines, plain, xlsx_file
+from reports.exports import CSV_CONTENT_TYPE, FORMATS, XLSX_CONTENT_TYPE, csv_lines, csv_separator, plain, xlsx_file
 from reports.graph import academic_year_bounds, academic_year_of
 
 
@@ -79,8 +79,9 @@ def annual_report(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def classification_response(user: Any, fmt: str) -> HttpResponse:
-    """The partnership grid as CSV or XLSX (shared with the API)."""
+def classification_response(user: Any, fmt: str, sep: str | None = None) -> HttpResponse:
+    """The partnership grid as CSV (separated by ``sep``, by default as Excel expects it in the active language)
+    or XLSX; shared with the API."""
     if fmt not in FORMATS:
         raise Http404
     require(user, "reports.view_reports")
@@ -90,7 +91,8 @@ def classification_response(user: Any, fmt: str) -> HttpResponse:
     name = f"brug-partnership-grid-{timezone.localdate().isoformat()}.{fmt}"
     if fmt == "csv":
         # The grid is bounded (``classification.MAX_ROWS``): one answer, not a stream.
-        response = HttpResponse("".join(csv_lines(grid_headers(), rows)), content_type=CSV_CONTENT_TYPE)
+        delimiter = csv_separator(sep, translation.get_language())
+        response = HttpResponse("".join(csv_lines(grid_headers(), rows, delimiter)), content_type=CSV_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     return FileResponse(
@@ -103,7 +105,7 @@ def classification_response(user: Any, fmt: str) -> HttpResponse:
 
 @login_required
 def classification_grid(request: HttpRequest, fmt: str) -> HttpResponse:
-    return classification_response(request.user, fmt)
+    return classification_response(request.user, fmt, request.GET.get("sep"))
 
 
 urlpatterns = [

@@ -26,7 +26,7 @@ from lib.errors import ConflictError, DomainError
 from network.models import Institution, Organisation
 from partnerships import strategic
 from partnerships.models import Goal, Indicator, Measurement, Milestone, Partnership, PartnershipParty
-from partnerships.report import build_report, goal_progress, labels, party_rows, with_strategic
+from partnerships.report import StrategicReport, build_report, goal_progress, labels, party_rows, with_strategic
 from partnerships.report_pdf import HEADINGS, report_pdf
 from web.forms.partnerships import add_domain_errors
 from web.forms.strategic import (
@@ -127,6 +127,38 @@ def _data(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
+def _edit_page(
+    request: HttpRequest,
+    partnership: Partnership,
+    form: Any,
+    update: Callable[..., Any],
+    record: Any,
+    *,
+    title: str,
+    done: str,
+    anchor: str,
+) -> HttpResponse:
+    """The edit form of a record locked by its fingerprint: ``update(record, by=..., expected=..., **values)``."""
+
+    def save() -> None:
+        update(record, by=request.user, expected=form.cleaned_data["fingerprint"], **form.service_values())
+
+    return _form_page(request, partnership, form, title=title, save=save, done=done, anchor=anchor)
+
+
+def _remove(
+    request: HttpRequest, partnership: Partnership, remove: Callable[[], Any], *, done: str, anchor: str
+) -> HttpResponse:
+    """Run a removal (a POST) and go back to the page, with the refusal as a message if it is refused."""
+    try:
+        remove()
+    except DomainError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect(_back(partnership, anchor))
+
+
 @login_required
 def party_add(request: HttpRequest, public_id: Any) -> HttpResponse:
     partnership = _get_for_change(request, public_id)
@@ -185,13 +217,13 @@ def party_edit(request: HttpRequest, public_id: Any, party_id: int) -> HttpRespo
 def party_remove(request: HttpRequest, public_id: Any, party_id: int) -> HttpResponse:
     partnership = _get_for_change(request, public_id)
     party = _child(PartnershipParty.objects.filter(partnership=partnership).select_related("organisation"), pk=party_id)
-    try:
-        strategic.remove_party(party, by=request.user)
-    except DomainError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("%(name)s is no longer a party.") % {"name": party.organisation})
-    return redirect(_back(partnership, "parties"))
+    return _remove(
+        request,
+        partnership,
+        lambda: strategic.remove_party(party, by=request.user),
+        done=_("%(name)s is no longer a party.") % {"name": party.organisation},
+        anchor="parties",
+    )
 
 
 @login_required
@@ -199,9 +231,13 @@ def party_remove(request: HttpRequest, public_id: Any, party_id: int) -> HttpRes
 def institution_remove(request: HttpRequest, public_id: Any, institution_id: int) -> HttpResponse:
     partnership = _get_for_change(request, public_id)
     institution = _child(partnership.other_institutions.all(), pk=institution_id)
-    strategic.remove_institution(partnership, institution, by=request.user)
-    messages.success(request, _("%(name)s is no longer a party.") % {"name": institution})
-    return redirect(_back(partnership, "parties"))
+    return _remove(
+        request,
+        partnership,
+        lambda: strategic.remove_institution(partnership, institution, by=request.user),
+        done=_("%(name)s is no longer a party.") % {"name": institution},
+        anchor="parties",
+    )
 
 
 @login_required
@@ -257,14 +293,13 @@ def goal_edit(request: HttpRequest, public_id: Any, goal_id: int) -> HttpRespons
     partnership = _get_for_change(request, public_id)
     goal = _goal(partnership, goal_id)
     form = GoalForm(_data(request), goal=goal)
-    return _form_page(
+    return _edit_page(
         request,
         partnership,
         form,
+        strategic.update_goal,
+        goal,
         title=_("Edit the goal"),
-        save=lambda: strategic.update_goal(
-            goal, by=request.user, expected=form.cleaned_data["fingerprint"], **form.service_values()
-        ),
         done=_("Goal saved."),
         anchor=f"goal-{goal.pk}",
     )
@@ -275,9 +310,13 @@ def goal_edit(request: HttpRequest, public_id: Any, goal_id: int) -> HttpRespons
 def goal_remove(request: HttpRequest, public_id: Any, goal_id: int) -> HttpResponse:
     partnership = _get_for_change(request, public_id)
     goal = _goal(partnership, goal_id)
-    strategic.remove_goal(goal, by=request.user)
-    messages.success(request, _("Goal removed with its indicators."))
-    return redirect(_back(partnership, "goals"))
+    return _remove(
+        request,
+        partnership,
+        lambda: strategic.remove_goal(goal, by=request.user),
+        done=_("Goal removed with its indicators."),
+        anchor="goals",
+    )
 
 
 def _indicator(partnership: Partnership, indicator_id: int) -> Indicator:
@@ -305,14 +344,13 @@ def indicator_edit(request: HttpRequest, public_id: Any, indicator_id: int) -> H
     partnership = _get_for_change(request, public_id)
     indicator = _indicator(partnership, indicator_id)
     form = IndicatorForm(_data(request), indicator=indicator)
-    return _form_page(
+    return _edit_page(
         request,
         partnership,
         form,
+        strategic.update_indicator,
+        indicator,
         title=_("Edit the indicator"),
-        save=lambda: strategic.update_indicator(
-            indicator, by=request.user, expected=form.cleaned_data["fingerprint"], **form.service_values()
-        ),
         done=_("Indicator saved."),
         anchor=f"indicator-{indicator.pk}",
     )
@@ -323,9 +361,13 @@ def indicator_edit(request: HttpRequest, public_id: Any, indicator_id: int) -> H
 def indicator_remove(request: HttpRequest, public_id: Any, indicator_id: int) -> HttpResponse:
     partnership = _get_for_change(request, public_id)
     indicator = _indicator(partnership, indicator_id)
-    strategic.remove_indicator(indicator, by=request.user)
-    messages.success(request, _("Indicator removed with its measurements."))
-    return redirect(_back(partnership, f"goal-{indicator.goal_id}"))
+    return _remove(
+        request,
+        partnership,
+        lambda: strategic.remove_indicator(indicator, by=request.user),
+        done=_("Indicator removed with its measurements."),
+        anchor=f"goal-{indicator.goal_id}",
+    )
 
 
 @login_required
@@ -352,9 +394,13 @@ def measurement_remove(request: HttpRequest, public_id: Any, measurement_id: int
         Measurement.objects.filter(indicator__goal__partnership=partnership).select_related("indicator__goal"),
         pk=measurement_id,
     )
-    strategic.remove_measurement(measurement, by=request.user)
-    messages.success(request, _("Measurement removed."))
-    return redirect(_back(partnership, f"indicator-{measurement.indicator_id}"))
+    return _remove(
+        request,
+        partnership,
+        lambda: strategic.remove_measurement(measurement, by=request.user),
+        done=_("Measurement removed."),
+        anchor=f"indicator-{measurement.indicator_id}",
+    )
 
 
 @login_required
@@ -381,14 +427,13 @@ def milestone_edit(request: HttpRequest, public_id: Any, milestone_id: int) -> H
     partnership = _get_for_change(request, public_id)
     milestone = _milestone(partnership, milestone_id)
     form = MilestoneForm(_data(request), milestone=milestone)
-    return _form_page(
+    return _edit_page(
         request,
         partnership,
         form,
+        strategic.update_milestone,
+        milestone,
         title=_("Edit the milestone"),
-        save=lambda: strategic.update_milestone(
-            milestone, by=request.user, expected=form.cleaned_data["fingerprint"], **form.service_values()
-        ),
         done=_("Milestone saved."),
         anchor="milestones",
     )
@@ -398,19 +443,36 @@ def milestone_edit(request: HttpRequest, public_id: Any, milestone_id: int) -> H
 @require_POST
 def milestone_remove(request: HttpRequest, public_id: Any, milestone_id: int) -> HttpResponse:
     partnership = _get_for_change(request, public_id)
-    strategic.remove_milestone(_milestone(partnership, milestone_id), by=request.user)
-    messages.success(request, _("Milestone removed."))
-    return redirect(_back(partnership, "milestones"))
+    milestone = _milestone(partnership, milestone_id)
+    return _remove(
+        request,
+        partnership,
+        lambda: strategic.remove_milestone(milestone, by=request.user),
+        done=_("Milestone removed."),
+        anchor="milestones",
+    )
 
 
 # The report.
 
 
-def _report(request: HttpRequest, public_id: Any) -> Any:
-    partnership = _get(request, public_id, full=True)
+def report_for(user: Any, partnership: Partnership) -> StrategicReport:
+    """The board report as ``user`` may read it (``partnership`` loaded ``with_strategic``)."""
     # The health figures read the lead institution's contact moments: only for those who may see them.
-    with_health = request.user.has_perm("partnerships.view_partnership_health", partnership)
+    with_health = user.has_perm("partnerships.view_partnership_health", partnership)
     return build_report(partnership, with_health=with_health)
+
+
+def report_pdf_response(report: StrategicReport) -> HttpResponse:
+    """The board report as a PDF to show in the browser (the web page and the API answer the same)."""
+    response = HttpResponse(report_pdf(report), content_type="application/pdf")
+    name = slugify(report.partnership.title)[:60] or "partnership"
+    response["Content-Disposition"] = f'inline; filename="{name}-report-{report.generated_on:%Y-%m-%d}.pdf"'
+    return response
+
+
+def _report(request: HttpRequest, public_id: Any) -> StrategicReport:
+    return report_for(request.user, _get(request, public_id, full=True))
 
 
 @login_required
@@ -427,11 +489,7 @@ def partnership_report(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 def partnership_report_pdf(request: HttpRequest, public_id: Any) -> HttpResponse:
-    report = _report(request, public_id)
-    response = HttpResponse(report_pdf(report), content_type="application/pdf")
-    name = slugify(report.partnership.title)[:60] or "partnership"
-    response["Content-Disposition"] = f'inline; filename="{name}-report-{report.generated_on:%Y-%m-%d}.pdf"'
-    return response
+    return report_pdf_response(_report(request, public_id))
 
 
 _base = "partnerships/<uuid:public_id>/strategic/"
