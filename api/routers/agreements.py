@@ -6,7 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db.models import F, Prefetch, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from agreements import ical
 from agreements.access import version_scope
 from agreements.diff import diff_versions
 from agreements.models import Agreement, AgreementTemplate, AgreementVersion, Signatory
+from agreements.pdf import render_pdf
 from agreements.sections import BALANCE_PARTIES, BALANCE_SIDES, SECTION_KEYS, TEXT_SECTIONS, normalise
 from agreements.services import (
     SignatorySpec,
@@ -205,6 +206,33 @@ def get_version(request: HttpRequest, public_id: UUID, number: int) -> dict[str,
         "content": normalise(version.content),
         "section_labels": [{"key": s.key, "label": str(s.label)} for s in TEXT_SECTIONS],
     }
+
+
+@router.get(
+    "/{public_id}/versions/{number}/pdf",
+    response=codes({200: None}, 404),
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The version as a PDF, with bilingual headings and its content hash.",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+    summary="One version as a PDF",
+)
+def version_pdf(request: HttpRequest, public_id: UUID, number: int) -> HttpResponse:
+    """The PDF the agreement page offers for this version. A partner sees only versions sent to it."""
+    if not 1 <= number <= MAX_NUMBER:
+        raise Http404
+    agreement = _find(request, public_id)
+    version = get_for_user_or_404(
+        _visible_versions(acting_user(request)).filter(agreement=agreement).select_related("agreement__institution"),
+        number=number,
+    )
+    response = HttpResponse(render_pdf(version), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="agreement-{agreement.public_id}-v{number}.pdf"'
+    return response
 
 
 @router.get("/{public_id}/diff", response=codes({200: AgreementDiffOut}, 400, 404), summary="Compare two versions")

@@ -14,6 +14,7 @@ from api.auth import acting_user
 from api.errors import codes
 from api.schemas import Text
 from network.models import Institution
+from reports.annual_pdf import render_annual_pdf
 from reports.dashboard import build_dashboard
 from reports.exports import LISTS
 from reports.graph import academic_year_bounds, academic_year_of
@@ -164,6 +165,37 @@ def dashboard(
     except ValueError:
         chosen = academic_year_of_today()
     return build_dashboard(acting_user(request), institution, chosen).as_json()
+
+
+@router.get(
+    "/annual-report.pdf",
+    response=codes({200: None}, 403, 404),
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The annual report as a PDF, headings in Dutch and English.",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+    summary="Annual report as a PDF",
+)
+def annual_report(
+    request: HttpRequest,
+    year: str | None = Query(None, pattern=r"^\d{4}-\d{4}$", description="Academic year, e.g. 2026-2027."),
+) -> HttpResponse:
+    """The reports dashboard of your institution for an academic year as the PDF the reports page offers, each
+    chart with its table. Institution staff."""
+    institution = _institution(request)
+    chosen = year or academic_year_of_today()
+    try:
+        academic_year_bounds(chosen)
+    except ValueError:
+        chosen = academic_year_of_today()
+    board = build_dashboard(acting_user(request), institution, chosen)
+    response = HttpResponse(render_annual_pdf(board), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="brug-annual-report-{board.year}.pdf"'
+    return response
 
 
 def academic_year_of_today() -> str:

@@ -336,3 +336,22 @@ def test_only_who_may_change_the_partnership_sends_an_agreement(world, api_as, d
     assert api_as(None).post(path(draft, "/send"), body).status_code == 401
     draft.refresh_from_db()
     assert draft.status == "draft"
+
+
+def test_a_version_as_pdf_for_those_who_may_read_it(world, api_as, sent):
+    import io
+
+    from pypdf import PdfReader
+
+    update_agreement(sent, by=world.coordinator, expected_version=sent.version, content=content(activity="Nieuw"))
+    response = api_as(world.partner).get(path(sent, "/versions/1/pdf"))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    version = AgreementVersion.objects.get(agreement=sent, number=1)
+    text = "".join("".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert version.content_hash[:16] in text
+    # The partner does not get the unsent draft; others get nothing; anonymous callers must authenticate.
+    assert api_as(world.partner).get(path(sent, "/versions/2/pdf")).status_code == 404
+    assert api_as(world.coordinator).get(path(sent, "/versions/2/pdf")).status_code == 200
+    for user in (world.outsider, world.other_partner, world.student):
+        assert api_as(user).get(path(sent, "/versions/1/pdf")).status_code == 404
+    assert api_as(None).get(path(sent, "/versions/1/pdf")).status_code == 401

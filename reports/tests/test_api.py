@@ -112,3 +112,19 @@ def test_a_student_may_not_confirm_a_step(world, api_as, partnership):
     url = f"/health/partnerships/{partnership.public_id}/continuum"
     response = api_as(world.student).post(url, {"stage": 2, "reason": "x", "version": partnership.version})
     assert response.status_code in {403, 404}
+
+
+def test_the_annual_report_pdf_through_the_api_has_the_institutions_figures(world, api_as):
+    import io
+
+    from pypdf import PdfReader
+
+    f.make_engagement(world.a, organisation=world.org, kind=Engagement.Kind.EVENT)
+    response = api_as(world.coordinator).get("/reports/annual-report.pdf", year="2026-2027")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Universiteit Aan de Schelde" in " ".join(text.split())
+    assert api_as(world.partner).get("/reports/annual-report.pdf").status_code == 403
+    assert api_as(world.student).get("/reports/annual-report.pdf").status_code == 403
+    assert api_as(None).get("/reports/annual-report.pdf").status_code == 401
+    assert api_as(world.coordinator).get("/reports/annual-report.pdf", year="soon").status_code == 422
