@@ -149,6 +149,8 @@ def web_pages(targets: Targets) -> list[tuple[str, str]]:
             ("Neighbourhood page", "campus-neighbourhood"),
             ("Neighbourhood map", "campus-map"),
             ("Neighbourhood map data", "campus-map-data"),
+            ("Neighbourhood over the years", "campus-reflex"),
+            ("Neighbourhood settings", "campus-settings"),
         ):
             try:
                 pages.append((name, reverse(url_name, kwargs=campus)))

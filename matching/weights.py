@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import record
 from lib.errors import ConflictError, DomainError
-from matching.engine import DEFAULT_WEIGHTS, MAX_WEIGHT, weights_with_defaults
+from matching.engine import DEFAULT_WEIGHTS, MAX_WEIGHT, Ranked, rank, weights_with_defaults
 from matching.models import MatchingWeights
 from network.models import Institution
 
@@ -56,3 +57,27 @@ def save_weights(
     changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
     record(by, "changed matching weights", row, institution_id=institution.pk, changes=changes)
     return row
+
+
+@dataclass(frozen=True)
+class TrialRow:
+    """One offer in a trial ranking: its place with the weights tried, and its place with the saved ones."""
+
+    position: int
+    saved_position: int | None
+    ranked: Ranked
+
+
+def trial_ranking(need: Any, institution: Institution, weights: Mapping[str, float], *, limit: int) -> list[TrialRow]:
+    """The need's top offers with ``weights`` (nothing saved), each with where the saved weights put it, so
+    the settings page and the API show how a change of weights moves the ranking."""
+    from matching.loaders import need_ranking_parts
+
+    saved, _stamp = current_weights(institution)
+    record_, collection, context = need_ranking_parts(need, institution)
+    before = {
+        r.public_id: number
+        for number, r in enumerate(rank(record_, collection, weights=saved, context=context, limit=limit), 1)
+    }
+    trial = rank(record_, collection, weights=dict(weights) or saved, context=context, limit=limit)
+    return [TrialRow(number, before.get(r.public_id), r) for number, r in enumerate(trial, 1)]

@@ -32,7 +32,7 @@ from matching.batch import BatchNeedIn, BatchOfferIn, context_from, run_batch
 from matching.channels import channel_mix
 from matching.engine import DEFAULT_WEIGHTS, MAX_WEIGHT, Ranked
 from matching.models import Match, Need, Offer, PartnerCriterion, QuietPeriod
-from matching.weights import current_weights, save_weights
+from matching.weights import current_weights, save_weights, trial_ranking
 from network.models import Organisation
 
 router = Router(tags=["Matching"])
@@ -296,6 +296,39 @@ def put_weights(request: HttpRequest, payload: WeightsIn) -> Any:
     require(user, "matching.change_matching_weights")
     save_weights(user.institution, by=user, weights=dict(payload.weights), expected_stamp=payload.stamp)
     return _weights_out(user)
+
+
+class WeightsTrialIn(InputSchema):
+    need: UUID = Field(description="The need whose ranking you want to see.")
+    weights: dict[WeightName, WeightValue] = Field(
+        description=f"Weights to try, each 0–{int(MAX_WEIGHT)}; the ones left out get their default. Nothing is saved."
+    )
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"need": "3f2c1d1e-0000-4000-8000-000000000001", "weights": {"distance": 0, "text": 5}}]
+        }
+    )
+
+
+class TrialRowOut(OfferSuggestionOut):
+    position: int = Field(description="Its place with the weights tried.")
+    saved_position: int | None = Field(description="Its place with the saved weights; null: not in their top.")
+
+
+@router.post(
+    "/weights/trial",
+    response=codes({200: list[TrialRowOut]}, 400, 403, 404),
+    summary="Try weights on a need's ranking",
+)
+def try_weights(request: HttpRequest, payload: WeightsTrialIn, top: int = Query(10, ge=1, le=MAX_TOP)) -> Any:
+    """The need's top offers with the weights sent, and where the saved weights put each: the settings page's
+    preview. Nothing is saved (institution staff)."""
+    user = acting_user(request)
+    require(user, "matching.view_matching_weights")
+    need = get_for_user_or_404(Need.objects.for_user(user).select_related("organisation"), public_id=payload.need)
+    rows = trial_ranking(need, user.institution, {**DEFAULT_WEIGHTS, **payload.weights}, limit=top)
+    return [{**row.ranked.as_dict(), "position": row.position, "saved_position": row.saved_position} for row in rows]
 
 
 # Quiet periods.

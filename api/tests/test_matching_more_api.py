@@ -437,3 +437,31 @@ def test_the_criteria_list_costs_the_same_queries_for_2_or_12(world, api_as):
     for i in range(10):
         add_criterion(world.a, by=world.coordinator, text_nl=f"D{i}", text_en=f"D{i}")
     assert count_queries(lambda: client.get("/matching/criteria")) == small
+
+
+def test_trying_weights_shows_how_the_ranking_moves_without_saving(world, api_as, need, education):
+    # One offer shares the need's theme, the other its words.
+    by_theme = make_offer(
+        world.a, by=world.coordinator, title="Sportkamp", learning_goals="Coaching", themes=[education]
+    )
+    by_words = make_offer(
+        world.a, by=world.coordinator, title="Huiswerkbegeleiding", learning_goals="Kinderen helpen met huiswerk"
+    )
+    client = api_as(world.faculty)
+    themes_first = client.post(
+        "/matching/weights/trial", {"need": str(need.public_id), "weights": {"themes": 10, "text": 0, "glossary": 0}}
+    )
+    assert themes_first.status_code == 200, themes_first.content
+    rows = themes_first.json()
+    assert rows[0]["offer"] == str(by_theme.public_id)
+    assert rows[0]["position"] == 1 and rows[0]["saved_position"] is not None
+    words_first = client.post(
+        "/matching/weights/trial", {"need": str(need.public_id), "weights": {"themes": 0, "text": 10}}
+    ).json()
+    assert words_first[0]["offer"] == str(by_words.public_id)
+    # Nothing was saved; partners, outsiders' needs and anonymous callers get nothing.
+    assert client.get("/matching/weights").json()["stamp"] == ""
+    body = {"need": str(need.public_id), "weights": {}}
+    assert api_as(world.partner).post("/matching/weights/trial", body).status_code == 403
+    assert api_as(None).post("/matching/weights/trial", body).status_code == 401
+    assert client.post("/matching/weights/trial", {**body, "weights": {"text": 99}}).status_code == 422

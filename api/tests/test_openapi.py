@@ -49,6 +49,7 @@ PATHS = {
     "/api/matching/batch": {"post"},
     "/api/matching/channels": {"get"},
     "/api/matching/weights": {"get", "put"},
+    "/api/matching/weights/trial": {"post"},
     "/api/matching/organisations/{public_id}/quiet-periods": {"get", "post"},
     "/api/matching/organisations/{public_id}/quiet-periods/{period_id}": {"patch", "delete"},
     "/api/matching/criteria": {"get", "post"},

@@ -18,10 +18,9 @@ from django.utils.translation import gettext as _
 
 from accounts.access import get_for_user_or_404, require
 from lib.errors import DomainError
-from matching.engine import DEFAULT_WEIGHTS, rank
-from matching.loaders import need_ranking_parts
+from matching.engine import DEFAULT_WEIGHTS
 from matching.models import Need
-from matching.weights import current_weights, save_weights
+from matching.weights import current_weights, save_weights, trial_ranking
 from web.forms.matching_settings import WeightsForm
 from web.forms.partnerships import add_domain_errors
 
@@ -62,17 +61,11 @@ def _preview(user: Any, chosen: str, weights: dict[str, float] | None, saved: di
         need = get_for_user_or_404(Need.objects.for_user(user).select_related("organisation"), public_id=public_id)
     except Http404:
         return {}
-    record, collection, context = need_ranking_parts(need, user.institution)
-    trial = rank(record, collection, weights=weights or saved, context=context, limit=TOP)
-    before = {
-        r.public_id: number
-        for number, r in enumerate(rank(record, collection, weights=saved, context=context, limit=TOP), 1)
-    }
     rows = []
-    for number, one in enumerate(trial, start=1):
-        was = before.get(one.public_id)
+    for row in trial_ranking(need, user.institution, weights or saved, limit=TOP):
+        number, was = row.position, row.saved_position
         moved = (was - number) if was else 0
-        rows.append({"number": number, "ranked": one, "was": was, "up": max(moved, 0), "down": max(-moved, 0)})
+        rows.append({"number": number, "ranked": row.ranked, "was": was, "up": max(moved, 0), "down": max(-moved, 0)})
     return {"preview_need": need, "preview_rows": rows, "preview_changed": weights is not None and weights != saved}
 
 
