@@ -14,13 +14,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from engagements.models import Engagement, Participation
+from engagements.models import Course, Engagement, Participation
 from network.models import Campus, Organisation, Person, SofarRole
+from partnerships.models import Partnership
 from places.geo import Neighbourhood
 from places.models import Booking, Facility, NeighbourhoodEvent
 
@@ -50,11 +51,18 @@ def neighbourhood_of(campus: Campus) -> Neighbourhood | None:
 
 
 def _candidate_engagements(campus: Campus, area: Neighbourhood | None) -> Any:
-    linked = Q(partnership__campus=campus) | Q(course__campus=campus)
-    near = Q(**area.lookup("organisation__")) if area else Q(pk__in=[])
+    # Each branch is a condition on the engagement's own columns (an IN over an indexed lookup), so the
+    # database can answer the OR as a union of index searches instead of reading every engagement of the
+    # institution. The institution is compared as ``institution_id + 0`` on purpose: SQLite would otherwise
+    # pick the institution index and test the OR row by row (30 ms instead of 70 ms at region scale).
+    linked = Q(partnership_id__in=Partnership.objects.filter(campus=campus).values("pk")) | Q(
+        course_id__in=Course.objects.filter(campus=campus).values("pk")
+    )
+    near = Q(organisation_id__in=Organisation.objects.filter(**area.lookup()).values("pk")) if area else Q(pk__in=[])
     return (
-        Engagement.objects.filter(institution_id=campus.institution_id)
-        .filter(linked | near)
+        Engagement.objects.filter(linked | near)
+        .alias(owner=F("institution_id") + 0)
+        .filter(owner=campus.institution_id)
         .exclude(status=Engagement.Status.CANCELLED)
         .select_related("organisation", "partnership", "course")
         .order_by("-start_date", "-id")
@@ -135,19 +143,26 @@ def map_items(campus: Campus) -> list[dict[str, Any]]:
                 "url": reverse("organisation-detail", args=[org.public_id]),
             }
         )
+    # Labels looked up once: a model's get_FOO_display() rebuilds its choices on every call.
+    kinds, fronts, directions = (
+        {value: str(label) for value, label in choices}
+        for choices in (Engagement.Kind.choices, FRONTS.choices, DIRECTIONS.choices)
+    )
     for item in collaborations(campus):
         engagement = item.engagement
         rows.append(
             {
                 "kind": "engagement",
-                "kind_label": engagement.get_kind_display(),
+                "kind_label": kinds.get(engagement.kind, engagement.kind),
                 "name": engagement.title,
                 "lat": item.lat,
                 "lon": item.lon,
                 "front": engagement.front,
-                "front_label": engagement.get_front_display() if engagement.front else _("No front named"),
+                "front_label": fronts.get(engagement.front, engagement.front)
+                if engagement.front
+                else _("No front named"),
                 "direction": engagement.direction,
-                "direction_label": engagement.get_direction_display(),
+                "direction_label": directions.get(engagement.direction, engagement.direction),
                 "partner": engagement.organisation.name if engagement.organisation else "",
                 "at_campus": item.at_campus,
                 "url": reverse("engagement-detail", args=[engagement.public_id]),
@@ -272,8 +287,16 @@ class FrontGroup:
 def by_front_and_partner(items: list[Collaboration]) -> list[FrontGroup]:
     order = [*FRONTS.values, ""]
     grouped: dict[str, dict[int | None, PartnerGroup]] = {front: {} for front in order}
+    # Labels looked up once (get_FOO_display() in the template rebuilds the choices on every call).
+    kinds, directions, statuses = (
+        {value: str(label) for value, label in choices}
+        for choices in (Engagement.Kind.choices, DIRECTIONS.choices, Engagement.Status.choices)
+    )
     for item in items:
         engagement = item.engagement
+        engagement.kind_label = kinds.get(engagement.kind, engagement.kind)  # type: ignore[attr-defined]
+        engagement.direction_label = directions.get(engagement.direction, engagement.direction)  # type: ignore[attr-defined]
+        engagement.status_label = statuses.get(engagement.status, engagement.status)  # type: ignore[attr-defined]
         org = engagement.organisation
         partners = grouped[engagement.front or ""]
         key = org.pk if org else None
