@@ -11,8 +11,24 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 EARTH_RADIUS_M = 6_371_008.8
 Ring = list[tuple[float, float]]  # (longitude, latitude), as GeoJSON writes them
+
+
+def position_errors(latitude: float | None, longitude: float | None) -> dict[str, list[str]]:
+    """What is wrong with a position as people type it, per field: both coordinates or neither (the message
+    goes on the one missing), each within its range. Used by every service that stores a place."""
+    errors: dict[str, list[str]] = {}
+    if (latitude is None) != (longitude is None):
+        missing = "longitude" if longitude is None else "latitude"
+        errors[missing] = [_("Give both latitude and longitude, or neither.")]
+    if latitude is not None and not -90 <= latitude <= 90:
+        errors.setdefault("latitude", []).append(_("A latitude lies between -90 and 90 (Ghent is about 51.05)."))
+    if longitude is not None and not -180 <= longitude <= 180:
+        errors.setdefault("longitude", []).append(_("A longitude lies between -180 and 180 (Ghent is about 3.72)."))
+    return errors
 
 
 def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

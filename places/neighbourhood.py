@@ -20,7 +20,7 @@ from audit.services import record
 from lib.concurrency import save_versioned
 from lib.errors import DomainError
 from network.models import Campus, Person
-from places.geo import polygons_of
+from places.geo import polygons_of, position_errors
 
 FIELDS = (
     "street",
@@ -99,21 +99,9 @@ def _closed(ring: list[tuple[float, float]]) -> list[tuple[float, float]]:
 
 
 def _check(campus: Campus, fields: dict[str, Any]) -> None:
-    errors: dict[str, list[DomainError]] = {}
-    lat, lon = fields.get("latitude", campus.latitude), fields.get("longitude", campus.longitude)
-    if (lat is None) != (lon is None):
-        missing = "longitude" if lon is None else "latitude"
-        errors.setdefault(missing, []).append(
-            DomainError(_("Give both latitude and longitude, or neither."), code="incomplete")
-        )
-    if lat is not None and not -90 <= lat <= 90:
-        errors.setdefault("latitude", []).append(
-            DomainError(_("A latitude lies between -90 and 90 (Ghent is about 51.05)."), code="range")
-        )
-    if lon is not None and not -180 <= lon <= 180:
-        errors.setdefault("longitude", []).append(
-            DomainError(_("A longitude lies between -180 and 180 (Ghent is about 3.72)."), code="range")
-        )
+    errors: dict[str, list[Any]] = position_errors(
+        fields.get("latitude", campus.latitude), fields.get("longitude", campus.longitude)
+    )
     radius = fields.get("neighbourhood_radius_m", campus.neighbourhood_radius_m)
     if radius is None or not MIN_RADIUS_M <= radius <= MAX_RADIUS_M:
         errors.setdefault("neighbourhood_radius_m", []).append(

@@ -117,6 +117,12 @@ def _event_position(event: NeighbourhoodEvent) -> tuple[float | None, float | No
 # ---- the map -------------------------------------------------------------------------------
 
 
+def labels(*choices: Any) -> list[dict[str, str]]:
+    """Each choices class as {value: label} in the active language, for pages that label many rows: a model's
+    get_FOO_display() rebuilds its choices on every call, which costs more than the rest of the row."""
+    return [{value: str(label) for value, label in kind.choices} for kind in choices]
+
+
 def _feature(lat: float, lon: float, **properties: Any) -> dict[str, Any]:
     return {
         "type": "Feature",
@@ -143,11 +149,7 @@ def map_items(campus: Campus) -> list[dict[str, Any]]:
                 "url": reverse("organisation-detail", args=[org.public_id]),
             }
         )
-    # Labels looked up once: a model's get_FOO_display() rebuilds its choices on every call.
-    kinds, fronts, directions = (
-        {value: str(label) for value, label in choices}
-        for choices in (Engagement.Kind.choices, FRONTS.choices, DIRECTIONS.choices)
-    )
+    kinds, fronts, directions = labels(Engagement.Kind, FRONTS, DIRECTIONS)
     for item in collaborations(campus):
         engagement = item.engagement
         rows.append(
@@ -287,11 +289,7 @@ class FrontGroup:
 def by_front_and_partner(items: list[Collaboration]) -> list[FrontGroup]:
     order = [*FRONTS.values, ""]
     grouped: dict[str, dict[int | None, PartnerGroup]] = {front: {} for front in order}
-    # Labels looked up once (get_FOO_display() in the template rebuilds the choices on every call).
-    kinds, directions, statuses = (
-        {value: str(label) for value, label in choices}
-        for choices in (Engagement.Kind.choices, DIRECTIONS.choices, Engagement.Status.choices)
-    )
+    kinds, directions, statuses = labels(Engagement.Kind, DIRECTIONS, Engagement.Status)
     for item in items:
         engagement = item.engagement
         engagement.kind_label = kinds.get(engagement.kind, engagement.kind)  # type: ignore[attr-defined]

@@ -19,6 +19,7 @@ from audit.services import record
 from lib.concurrency import save_versioned
 from lib.errors import ConflictError, DomainError
 from network.models import Campus, Person
+from places.geo import position_errors
 from places.models import Booking, Facility, NeighbourhoodEvent
 
 FACILITY_FIELDS = ("name", "kind", "capacity", "conditions_nl", "conditions_en", "is_public")
@@ -204,8 +205,7 @@ def _check_event(
     errors: dict[str, list[str]] = {}
     if attendees is not None and any(person.institution_id != campus.institution_id for person in attendees):
         errors["attendees"] = [_("Attendees must be people of the campus's institution.")]
-    if (latitude is None) != (longitude is None):
-        errors["longitude"] = [_("Give both latitude and longitude, or neither.")]
+    errors.update(position_errors(latitude, longitude))
     if errors:
         raise DomainError(errors)
 

@@ -75,8 +75,9 @@ class CampusSettingsPatch(InputSchema):
 
 
 def _campus(request: HttpRequest, institution: str, campus: str, perm: str) -> Campus:
-    found = get_campus_for_user(acting_user(request), institution, campus)
-    require(acting_user(request), perm, found)
+    user = acting_user(request)
+    found = get_campus_for_user(user, institution, campus)
+    require(user, perm, found)
     return found
 
 

@@ -1,18 +1,20 @@
 """The campus settings form: address, location, the neighbourhood's name and shape, the anchor.
 
 The drawn area travels as GeoJSON text: the drawing tool on the page writes it, and without JavaScript
-an office can paste one (from the city's open-data portal, say). ``places.neighbourhood`` checks it.
+an office can paste one (from the city's open-data portal, say). ``places.neighbourhood`` checks it and the
+view puts its refusal next to the field.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from network.models import Campus, Person
-from places.neighbourhood import MAX_AREA_BYTES, MAX_RADIUS_M, MIN_RADIUS_M, clean_area
+from places.neighbourhood import MAX_AREA_BYTES, MAX_RADIUS_M, MIN_RADIUS_M
 from web.forms.search_select import SearchSelect
 
 
@@ -75,18 +77,10 @@ class CampusNeighbourhoodForm(forms.Form):
 
     @staticmethod
     def initial_for(campus: Campus) -> dict[str, Any]:
-        import json
-
         initial = {name: getattr(campus, name) for name in CampusNeighbourhoodForm.base_fields}
         initial["anchor"] = campus.anchor.public_id if campus.anchor else None
         initial["neighbourhood_area"] = json.dumps(campus.neighbourhood_area) if campus.neighbourhood_area else ""
         return initial
-
-    def clean_neighbourhood_area(self) -> dict[str, Any] | None:
-        try:
-            return clean_area(self.cleaned_data.get("neighbourhood_area"))
-        except forms.ValidationError as error:
-            raise forms.ValidationError(error.error_dict["neighbourhood_area"]) from None
 
     def service_fields(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from network.models import Campus, Organisation, Person
-from places.geo import Neighbourhood
+from places.geo import Neighbourhood, position_errors
 from places.models import Booking, Facility, NeighbourhoodEvent
 from web.forms.partnerships import ANY
 from web.forms.widgets import DateInput
@@ -228,9 +228,11 @@ class EventForm(forms.Form):
             del self.fields["version"]
 
     def clean(self) -> dict[str, Any]:
+        # The service holds the rule; asking it here too shows every error at once, not after the others.
         data = super().clean()
-        if (data.get("latitude") is None) != (data.get("longitude") is None):
-            self.add_error("longitude", _("Give both latitude and longitude, or neither."))
+        for field, errors in position_errors(data.get("latitude"), data.get("longitude")).items():
+            for error in errors:
+                self.add_error(field, error)
         return data
 
     @staticmethod
