@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from engagements.models import Course, Engagement, Participation
+from lib.bulk import RowInserter
 from network.models import (
     Affiliation,
     Campus,
@@ -122,54 +123,18 @@ def insert(model: type[models.Model], rows: Iterable[models.Model], progress: Pr
 
 
 def insert_rows(model: type[models.Model], rows: Iterable[dict[str, Any]], progress: Progress, label: str) -> int:
-    """Plain INSERTs with executemany, for the big tables: several times faster than building model instances.
-
-    Each row is a dict keyed by attribute name (``relationship_id``); a field
-    left out gets its default (``public_id`` a fresh UUID, ``created_at`` now),
-    and values go through the field's own conversion for the database.
-    """
+    """Plain INSERTs with executemany (``lib.bulk.RowInserter``), for the big tables: several times faster
+    than building model instances. A field left out of a row gets its default."""
     started = time.monotonic()
     iterator = iter(rows)
     first = next(iterator, None)
     if first is None:
         return 0
-    now = timezone.now()
-    fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.attname not in first)]
-    fixed: dict[str, Any] = {}
-    per_row: dict[str, Callable[[], Any]] = {}
-    for f in fields:
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            fixed[f.attname] = now
-        elif f.has_default() and callable(f.default):
-            per_row[f.attname] = f.default
-        else:
-            fixed[f.attname] = f.get_default()
-    converted = (models.UUIDField, models.DateField, models.DateTimeField)
-    convert = {f.attname: f for f in fields if isinstance(f, converted)}
-
-    def values(row: dict[str, Any]) -> tuple[Any, ...]:
-        out = []
-        for f in fields:
-            name = f.attname
-            if name in row:
-                value = row[name]
-            elif name in per_row:
-                value = per_row[name]()
-            else:
-                value = fixed[name]
-            if name in convert and value is not None:
-                value = convert[name].get_db_prep_value(value, connection)
-            out.append(value)
-        return tuple(out)
-
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields), ", ".join(["%s"] * len(fields))
-    )
+    inserter = RowInserter(model, with_pk=model._meta.pk.attname in first)
     count = 0
     for chunk in _chunks(chain([first], iterator), BATCH):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.executemany(sql, [values(row) for row in chunk])
+        with transaction.atomic():
+            inserter.insert(chunk)
         count += len(chunk)
         if count % (BATCH * 20) == 0:
             progress(f"  {label}: {count:,}")

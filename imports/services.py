@@ -23,6 +23,7 @@ from imports.mapping import IGNORE, find_header_row, guess_mapping, target_names
 from imports.models import ImportedRecord, ImportJob, ImportRow, Kind
 from imports.readers import Cell, UnreadableFile, read_table
 from imports.validate import Context, clean_row, model_errors, row_errors
+from lib.bulk import RowInserter
 from lib.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -58,8 +59,16 @@ def _clear_progress(job: ImportJob) -> None:
 
 
 def _data_rows(job: ImportJob, rows: list[tuple[int, list[Cell]]]) -> list[tuple[int, list[Cell]]]:
-    header = job.headers
-    return [(n, cells) for n, cells in rows if n > job.header_row and _strip(cells) != _strip(header)]
+    """The rows below the header, without repeats of the header (a file glued from several exports)."""
+    header = _strip(job.headers)
+    first = header[0] if header else ""
+
+    def repeats_header(cells: list[Cell]) -> bool:
+        # The first cell decides most rows without comparing the whole row.
+        head = cells[0] if cells else None
+        return (str(head).strip() if head is not None else "") == first and _strip(cells) == header
+
+    return [(n, cells) for n, cells in rows if n > job.header_row and not repeats_header(cells)]
 
 
 def _strip(cells: list[Any]) -> list[str]:
@@ -213,8 +222,9 @@ def _build_preview(job: ImportJob, progress: Progress) -> None:
     index = index_for(job.kind, set(columns.values()), job.institution_id)
     ImportRow.objects.filter(job=job).delete()
     seen: dict[str, int] = {}
-    batch: list[ImportRow] = []
+    batch: list[dict[str, Any]] = []
     counts: Counter[str] = Counter()
+    inserter = RowInserter(ImportRow)
     for done, (number, cells) in enumerate(rows, start=1):
         values = {target: cells[column] if column < len(cells) else None for column, target in columns.items()}
         data_, problems = clean_row(job.kind, values, context, required)
@@ -222,7 +232,12 @@ def _build_preview(job: ImportJob, progress: Progress) -> None:
         problems += model_errors(job.kind, {k: v for k, v in data_.items() if k not in failed})
         if not problems:
             problems += row_errors(job.kind, data_)
-        row = ImportRow(job=job, row_number=number, data=data_, label=_row_label(job.kind, data_))
+        row: dict[str, Any] = {
+            "job_id": job.pk,
+            "row_number": number,
+            "data": data_,
+            "label": _row_label(job.kind, data_),
+        }
         if not problems:
             key = index.file_key(data_)
             if key in seen:
@@ -230,23 +245,29 @@ def _build_preview(job: ImportJob, progress: Progress) -> None:
             else:
                 seen[key] = number
         if problems:
-            row.action = ImportRow.Action.ERROR
-            row.errors = [{"column": labels.get(name, ""), "message": message} for name, message in problems]
+            row["action"] = ImportRow.Action.ERROR
+            row["errors"] = [{"column": labels.get(name, ""), "message": message} for name, message in problems]
         else:
             found = index.find(data_)
+            existing = found is not None
             if found is not None:
-                row.existing_id, row.existing_version, row.existing_label = found.pk, found.version, found.label[:300]
-                row.match, row.same = found.match, found.same_as(data_)
-                row.decision = ImportRow.Decision.MERGE
-            row.action = _action(job.kind, row)
-        counts[row.action] += 1
-        counts["duplicates"] += bool(row.existing_id and not row.same)
+                row.update(
+                    existing_id=found.pk,
+                    existing_version=found.version,
+                    existing_label=found.label[:300],
+                    match=found.match,
+                    same=found.same_as(data_),
+                    decision=ImportRow.Decision.MERGE,
+                )
+            row["action"] = _action(job.kind, existing, row.get("decision", ""), row.get("same", False))
+        counts[row["action"]] += 1
+        counts["duplicates"] += bool(row.get("existing_id") and not row.get("same"))
         batch.append(row)
         if len(batch) >= BATCH:
-            ImportRow.objects.bulk_create(batch)
+            inserter.insert(batch)
             batch = []
             _progress(job, progress, done, total)
-    ImportRow.objects.bulk_create(batch)
+    inserter.insert(batch)
     if progress:
         progress(total, total)
     job.summary = {"total": total, **counts}
@@ -273,11 +294,11 @@ def _row_label(kind: str, data: dict[str, Any]) -> str:
     return label.strip()[:300]
 
 
-def _action(kind: str, row: ImportRow) -> str:
-    if row.existing_id is None or row.decision == ImportRow.Decision.SEPARATE:
+def _action(kind: str, existing: bool, decision: str, same: bool) -> str:
+    if not existing or decision == ImportRow.Decision.SEPARATE:
         return ImportRow.Action.CREATE
     # A contact moment is never changed by an import: once logged, the same one is skipped.
-    if row.same or kind == Kind.INTERACTIONS:
+    if same or kind == Kind.INTERACTIONS:
         return ImportRow.Action.UNCHANGED
     return ImportRow.Action.UPDATE
 
@@ -294,7 +315,7 @@ def decide(job: ImportJob, decisions: dict[int, str]) -> int:
             continue
         old = row.action
         row.decision = decision
-        row.action = _action(job.kind, row)
+        row.action = _action(job.kind, row.existing_id is not None, row.decision, row.same)
         changed.append(row)
         job.summary[old] = job.summary.get(old, 0) - 1
         job.summary[row.action] = job.summary.get(row.action, 0) + 1

@@ -440,16 +440,23 @@ MODEL_OF_KIND: dict[str, type[models.Model]] = {
 }
 
 
-def model_errors(kind: str, data: dict[str, Any]) -> list[tuple[str, str]]:
-    """The model's own field rules (what the services' ``full_clean`` would say) for the plain fields given."""
+@cache
+def _plain_fields(kind: str) -> dict[str, models.Field[Any, Any]]:
     model = MODEL_OF_KIND.get(kind)
     if model is None:
-        return []
-    plain = {f.name: f for f in model._meta.concrete_fields if not f.is_relation}
-    given = {k: v for k, v in data.items() if k in plain}
+        return {}
+    return {f.name: f for f in model._meta.concrete_fields if not f.is_relation}
+
+
+def model_errors(kind: str, data: dict[str, Any]) -> list[tuple[str, str]]:
+    """The model's own field rules (what the services' ``full_clean`` would say) for the plain fields given."""
+    plain = _plain_fields(kind)
     errors: list[tuple[str, str]] = []
-    for name, value in given.items():
-        field = plain[name]
+    for name, value in data.items():
+        field = plain.get(name)
+        # An empty value of a field that may be blank passes every rule (validators skip empty values).
+        if field is None or (value == "" and field.blank):
+            continue
         try:
             field.clean(field.to_python(value), None)
         except ValidationError as exc:

@@ -1,8 +1,9 @@
 """Writing the rows a preview accepted, and taking them back again.
 
-Organisations come in the largest files, so they are written in batches (``bulk_create`` with history,
-one ``ImportedRecord`` per row); their field rules were checked row by row in the preview with the
-model's own validators. The other kinds go row by row through the real services, which validate and
+Organisations come in the largest files, so new ones are written in batches of plain INSERTs
+(``lib.bulk.RowInserter``: the organisation, its "created" history row as django-simple-history writes
+it, one ``ImportedRecord``); their field rules were checked row by row in the preview with the model's
+own validators. The other kinds go row by row through the real services, which validate and
 audit each record themselves.
 """
 
@@ -15,12 +16,13 @@ from typing import Any
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from accounts.models import User
 from engagements.models import Course, Engagement
 from engagements.services import create_course, create_engagement, update_course, update_engagement
 from imports.models import ImportedRecord, ImportJob, ImportRow, Kind
+from lib.bulk import RowInserter
 from lib.errors import ConflictError, DomainError
 from network.models import Affiliation, Interaction, Organisation, Person, Relationship, SofarRole
 from network.services import (
@@ -73,24 +75,32 @@ def _org_values(data: dict[str, Any]) -> dict[str, Any]:
 
 def write_organisations(job: ImportJob, rows: list[ImportRow], by: User | None, progress: Progress) -> None:
     now = timezone.now()
-    records: list[ImportedRecord] = []
+    records: list[dict[str, Any]] = []
     terms: list[tuple[str, int, list[int]]] = []
     done = 0
     creates = [r for r in rows if r.action == ImportRow.Action.CREATE]
+    organisations = RowInserter(Organisation, now=now)
+    history = RowInserter(Organisation.history.model, now=now)
+    tracked = [f.attname for f in Organisation.history.model.tracked_fields]
+    stamp = {"history_date": now, "history_user_id": by.pk if by else None, "history_type": "+"}
     for chunk in _chunks(creates):
-        objects = [Organisation(**_org_values(r.data)) for r in chunk]
-        created = bulk_create_with_history(objects, Organisation, batch_size=500, default_user=by, default_date=now)
-        for row, organisation in zip(chunk, created, strict=True):
+        values = [organisations.complete(_org_values(r.data)) for r in chunk]
+        pks = organisations.insert_returning_pks(values)
+        history_rows = []
+        for row, value, pk in zip(chunk, values, pks, strict=True):
+            value["id"] = pk
+            history_rows.append({**{name: value[name] for name in tracked}, **stamp, "history_change_reason": ""})
             records.append(
-                ImportedRecord(
-                    job=job,
-                    model_label=LABELS[Kind.ORGANISATIONS],
-                    object_id=organisation.pk,
-                    action=ImportedRecord.Action.CREATED,
-                    version_after=organisation.version,
-                )
+                {
+                    "job_id": job.pk,
+                    "model_label": LABELS[Kind.ORGANISATIONS],
+                    "object_id": pk,
+                    "action": ImportedRecord.Action.CREATED,
+                    "version_after": value["version"],
+                }
             )
-            terms.extend((name, organisation.pk, row.data[name]) for name in M2M if row.data.get(name))
+            terms.extend((name, pk, row.data[name]) for name in M2M if row.data.get(name))
+        history.insert(history_rows)
         done += len(chunk)
         progress(done)
     updates = [r for r in rows if r.action == ImportRow.Action.UPDATE]
@@ -118,14 +128,14 @@ def write_organisations(job: ImportJob, rows: list[ImportRow], by: User | None, 
             organisation.updated_at = now
             changed.append(organisation)
             records.append(
-                ImportedRecord(
-                    job=job,
-                    model_label=LABELS[Kind.ORGANISATIONS],
-                    object_id=organisation.pk,
-                    action=ImportedRecord.Action.UPDATED,
-                    before={k: _json(v) for k, v in before.items()},
-                    version_after=organisation.version,
-                )
+                {
+                    "job_id": job.pk,
+                    "model_label": LABELS[Kind.ORGANISATIONS],
+                    "object_id": organisation.pk,
+                    "action": ImportedRecord.Action.UPDATED,
+                    "before": {k: _json(v) for k, v in before.items()},
+                    "version_after": organisation.version,
+                }
             )
         bulk_update_with_history(
             changed,
@@ -138,7 +148,7 @@ def write_organisations(job: ImportJob, rows: list[ImportRow], by: User | None, 
         done += len(chunk)
         progress(done)
     _set_terms(terms)
-    ImportedRecord.objects.bulk_create(records, batch_size=BATCH)
+    RowInserter(ImportedRecord).insert(records)
 
 
 def _json(value: Any) -> Any:

@@ -77,7 +77,16 @@ def test_importing_creates_and_merges_in_one_go_with_one_audit_entry_and_can_be_
     world.org.refresh_from_db()
     assert (world.org.street, world.org.capacity_per_period, world.org.version) == ("Nieuwstraat 9", 5, 2)
     assert AuditEntry.objects.filter(action="imported", target_id=str(job.public_id)).count() == 1
-    assert new.history.count() == 1
+    created = new.history.get()
+    assert (created.history_type, created.history_user, created.history_change_reason) == ("+", world.coordinator, "")
+    assert (created.public_id, created.name, created.street, created.capacity_per_period) == (
+        new.public_id,
+        "Huiswerkklas Noord",
+        "Kerkstraat 1",
+        3,
+    )
+    assert new.created_at == new.updated_at == created.history_date
+    assert new.public_id != world.org.public_id and new.version == 1
     assert ImportedRecord.objects.filter(job=job).count() == 2
 
     services.undo_import(job, by=world.coordinator)
