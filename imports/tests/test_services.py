@@ -7,7 +7,7 @@ from imports import services
 from imports.models import ImportedRecord, ImportJob, ImportRow
 from imports.tests.conftest import belgian_csv, xlsx
 from lib.errors import DomainError
-from network.models import Organisation, Theme
+from network.models import Organisation, OrganisationNote, Theme
 from network.services import update_organisation
 from tests import factories as f
 
@@ -91,6 +91,14 @@ def test_importing_creates_and_merges_in_one_go_with_one_audit_entry_and_can_be_
 
     services.undo_import(job, by=world.coordinator)
     assert not Organisation.objects.filter(name="Huiswerkklas Noord").exists()
+    assert not Organisation.themes.through.objects.filter(organisation_id=new.pk).exists()
+    deleted = Organisation.history.filter(id=new.pk).order_by("history_id").last()
+    assert (deleted.history_type, deleted.history_user, deleted.name, deleted.street) == (
+        "-",
+        world.coordinator,
+        "Huiswerkklas Noord",
+        "Kerkstraat 1",
+    )
     world.org.refresh_from_db()
     assert (world.org.street, world.org.capacity_per_period) == ("", 3)
     assert job.status == ImportJob.Status.UNDONE
@@ -139,6 +147,18 @@ def test_undo_is_refused_when_a_created_organisation_is_in_use(world):
     f.make_relationship(world.a, world.faculty_person, new, owners=[world.faculty_person])
     with pytest.raises(DomainError, match="in use"):
         services.undo_import(job, by=world.coordinator)
+
+
+def test_undo_deletes_an_imported_organisation_with_a_note_written_since_as_a_delete_always_does(world):
+    job = _job(world, belgian_csv("Huiswerkklas Noord;;9000;Gent;;;;;", "Taalcafé Zuid;;9000;Gent;;;;;"))
+    services.run_import(job, by=world.coordinator)
+    noted = Organisation.objects.get(name="Taalcafé Zuid")
+    OrganisationNote.objects.create(organisation=noted, institution=world.a, text="Bellen na de zomer")
+    services.undo_import(job, by=world.coordinator)
+    assert not Organisation.objects.filter(name__in=["Huiswerkklas Noord", "Taalcafé Zuid"]).exists()
+    assert not OrganisationNote.objects.filter(text="Bellen na de zomer").exists()
+    for name in ("Huiswerkklas Noord", "Taalcafé Zuid"):
+        assert list(Organisation.history.filter(name=name).values_list("history_type", flat=True)) == ["-", "+"]
 
 
 def test_a_record_changed_between_preview_and_import_refuses_the_whole_import(world):
