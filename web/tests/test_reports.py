@@ -186,3 +186,21 @@ def test_an_anonymous_visitor_is_sent_to_log_in(client):
 
 def test_an_unknown_grid_format_is_not_found(world, as_user):
     assert as_user(world.coordinator).get("/reports/partnership-grid.pdf").status_code == 404
+
+
+def test_the_headline_counts_each_student_once_and_adds_up_their_hours(world):
+    from reports.dashboard import build_dashboard
+
+    _activity(world, n=2)
+    other = f.make_engagement(world.a, title="Zonder partner", start_date=dt.date(2026, 11, 1), hours=5)
+    set_participants(
+        other, [(world.student_person, SofarRole.STUDENT, 3), (world.faculty_person, SofarRole.FACULTY, 4)]
+    )
+    board = build_dashboard(world.coordinator, world.a, YEAR)
+    assert board.headline["students"] == 1, "one student in three engagements"
+    assert board.headline["student_hours"] == 12 + 12 + 3
+    assert board.headline["engagements"] == 3 and board.headline["partners"] == 1
+    hours = dict(board.chart("hours").rows)
+    assert (hours["Student"], hours["Faculty"]) == (27, 4)
+    where = dict(board.chart("neighbourhood").rows)
+    assert where["Location unknown"] == 3, "no organisation, or one without coordinates"
