@@ -102,24 +102,39 @@ class RowInserter:
         return tuple(out)
 
     def insert(self, rows: Sequence[dict[str, Any]]) -> None:
-        """INSERT every row, prepared once and sent with ``executemany``."""
+        """INSERT every row, prepared once: ``executemany``, or on PostgreSQL its COPY."""
         if not rows:
             return
-        sql = f"INSERT INTO {self.table} ({self.columns}) VALUES {self.placeholders}"
         # One transaction, as bulk_create has: outside one, every row would be committed on its own.
         with transaction.atomic(using=self.connection.alias, savepoint=False), self.connection.cursor() as cursor:
-            cursor.executemany(sql, [self.values(row) for row in rows])
+            if self.connection.vendor == "postgresql":
+                self._copy(cursor, self.columns, (self.values(row) for row in rows))
+            else:
+                sql = f"INSERT INTO {self.table} ({self.columns}) VALUES {self.placeholders}"
+                cursor.executemany(sql, [self.values(row) for row in rows])
 
     def insert_returning_pks(self, rows: Sequence[dict[str, Any]]) -> list[Any]:
         """INSERT every row and return their new primary keys, in the order of ``rows``.
 
-        Multi-row ``INSERT ... RETURNING`` as ``bulk_create`` does it on PostgreSQL and SQLite, which
-        both return the rows in the order of their VALUES.
+        On PostgreSQL the keys are taken from the table's sequence first and the rows sent with COPY;
+        elsewhere a multi-row ``INSERT ... RETURNING``, as ``bulk_create`` does it, which returns the
+        rows in the order of its VALUES.
         """
-        limit = self.connection.features.max_query_params
-        size = max(1, min(RETURNING_ROWS, limit // len(self.fields))) if limit else RETURNING_ROWS
-        pks: list[Any] = []
+        if not rows:
+            return []
         with transaction.atomic(using=self.connection.alias, savepoint=False), self.connection.cursor() as cursor:
+            if self.connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [self.model._meta.db_table, self.model._meta.pk.column, len(rows)],
+                )
+                pks = sorted(pk for (pk,) in cursor.fetchall())
+                values = ((pk, *self.values(row)) for pk, row in zip(pks, rows, strict=True))
+                self._copy(cursor, f"{self.pk_column}, {self.columns}", values)
+                return pks
+            limit = self.connection.features.max_query_params
+            size = max(1, min(RETURNING_ROWS, limit // len(self.fields))) if limit else RETURNING_ROWS
+            pks = []
             for chunk in chunks(rows, size):
                 sql = (
                     f"INSERT INTO {self.table} ({self.columns}) VALUES "
@@ -128,4 +143,10 @@ class RowInserter:
                 )
                 cursor.execute(sql, [value for row in chunk for value in self.values(row)])
                 pks.extend(pk for (pk,) in cursor.fetchall())
-        return pks
+            return pks
+
+    def _copy(self, cursor: Any, columns: str, values: Iterable[tuple[Any, ...]]) -> None:
+        """PostgreSQL's COPY through psycopg: several times faster than INSERTs of the same rows."""
+        with cursor.cursor.copy(f"COPY {self.table} ({columns}) FROM STDIN") as copy:
+            for row in values:
+                copy.write_row(row)
