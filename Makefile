@@ -1,5 +1,5 @@
 # Brug: two commands do all set-up on a fresh machine with Python 3.11 or newer.
-#   make run   virtual environment, install, migrate, demo data, serve on http://127.0.0.1:8000
+#   make run   virtual environment, install, migrate, demo data, serve on http://127.0.0.1:8000 (with the worker)
 #   make test  virtual environment, install, every test
 PYTHON ?= python3
 VENV ?= .venv
@@ -18,9 +18,12 @@ $(STAMP): requirements.txt
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 
+# The background worker (mails, reminders, large imports) runs beside the server and stops with it.
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
+	BRUG_DEBUG=1 $(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	BRUG_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)
