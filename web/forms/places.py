@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from network.models import Campus, Organisation, Person
-from places.geo import Neighbourhood, position_errors
+from places.geo import position_errors
 from places.models import Booking, Facility, NeighbourhoodEvent
+from places.selectors import organiser_choices
 from web.forms.partnerships import ANY
 from web.forms.widgets import DateInput
 
@@ -217,10 +218,8 @@ class EventForm(forms.Form):
         self, *args: Any, campus: Campus, people: QuerySet[Person], editing: bool = False, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        area = Neighbourhood.of(campus)
-        # Organisers from around the campus only, so the list stays short at region scale.
-        nearby = Organisation.objects.filter(is_active=True, **area.lookup()) if area else Organisation.objects.none()
-        self.fields["organiser"].queryset = nearby.order_by("name")
+        # Organisers from around the campus only (the API offers the same), so the list stays short at region scale.
+        self.fields["organiser"].queryset = organiser_choices(campus)
         self.fields["attendees"].queryset = people
         if editing:
             self.fields["version"].required = True
