@@ -37,12 +37,12 @@ def test_json_values_are_stored_as_json():
                 "job_id": job.pk,
                 "row_number": 3,
                 "action": "error",
-                "data": {"name": "Café \"De Brug\"", "capacity_per_period": 3},
+                "data": {"name": 'Café "De Brug"', "capacity_per_period": 3},
                 "errors": [{"column": "Postcode", "message": "'90O0' is not a Belgian postcode"}],
             }
         ]
     )
     row = ImportRow.objects.get(job=job)
-    assert row.data == {"name": "Café \"De Brug\"", "capacity_per_period": 3}
+    assert row.data == {"name": 'Café "De Brug"', "capacity_per_period": 3}
     assert row.errors[0]["column"] == "Postcode"
     assert (row.existing_id, row.same, row.decision) == (None, False, "")
