@@ -256,3 +256,4 @@ def update_offer(
     if target_groups is not None:
         offer.target_groups.set(target_groups)
     record(by, "changed offer", offer, changes=changes)
+    return offer

@@ -19,6 +19,7 @@ from matching.services import (
     propose_match,
     respond_to_match,
     save_attention_checklist,
+    update_offer,
     withdraw_match,
 )
 from matching.tasks import send_digests
@@ -116,3 +117,11 @@ def test_only_an_open_need_and_offer_can_be_proposed(world):
     with pytest.raises(DomainError):
         propose_match(need, make_offer(world.a, by=world.coordinator), by=world.coordinator)
     assert not Match.objects.exists()
+
+
+def test_changing_an_offer_returns_it_changed_with_a_new_version(world):
+    offer = make_offer(world.a, by=world.coordinator)
+    changed = update_offer(offer, by=world.coordinator, expected_version=offer.version, students=6)
+    assert changed is not None and (changed.students, changed.version) == (6, 2)
+    with pytest.raises(DomainError):
+        update_offer(offer, by=world.coordinator, expected_version=offer.version, period_end=dt.date(2026, 1, 1))
