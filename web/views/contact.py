@@ -22,14 +22,25 @@ TIMELINE_ROWS = 20
 
 
 def timeline_rows(interactions: QuerySet[Interaction]) -> QuerySet[Interaction]:
-    return interactions.select_related(
-        "relationship__a_person",
-        "relationship__a_organisation",
-        "relationship__b_person",
-        "relationship__b_organisation",
-        "intermediary",
-        "logged_by",
-    ).order_by("-occurred_on", "-id")[:TIMELINE_ROWS]
+    """The newest contact moments with everything a timeline row shows.
+
+    Two small queries: the newest ids, then only those rows joined to their people and organisations. Asked
+    as one nine-table join (or with the ids as a subquery), PostgreSQL joins every contact moment of the
+    institution before it sorts: 0.4 s on a partnership page at region scale instead of about 10 ms.
+    """
+    newest = list(interactions.order_by("-occurred_on", "-id").values_list("pk", flat=True)[:TIMELINE_ROWS])
+    return (
+        Interaction.objects.filter(pk__in=newest)
+        .select_related(
+            "relationship__a_person",
+            "relationship__a_organisation",
+            "relationship__b_person",
+            "relationship__b_organisation",
+            "intermediary",
+            "logged_by",
+        )
+        .order_by("-occurred_on", "-id")
+    )
 
 
 def contact_form(
