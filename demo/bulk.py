@@ -22,7 +22,7 @@ import random
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import chain, islice
+from itertools import chain
 from typing import Any
 
 from django.core.management.color import no_style
@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from engagements.models import Course, Engagement, Participation
-from lib.bulk import RowInserter
+from lib.bulk import RowInserter, chunks
 from network.models import (
     Affiliation,
     Campus,
@@ -102,17 +102,11 @@ class Plan:
         )
 
 
-def _chunks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    iterator = iter(rows)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
-
 def insert(model: type[models.Model], rows: Iterable[models.Model], progress: Progress, label: str) -> int:
     """bulk_create in batches, one transaction per batch, reporting as it goes."""
     started = time.monotonic()
     count = 0
-    for chunk in _chunks(rows, BATCH):
+    for chunk in chunks(rows, BATCH):
         with transaction.atomic():
             model.objects.bulk_create(chunk, batch_size=BATCH)
         count += len(chunk)
@@ -132,9 +126,8 @@ def insert_rows(model: type[models.Model], rows: Iterable[dict[str, Any]], progr
         return 0
     inserter = RowInserter(model, with_pk=model._meta.pk.attname in first)
     count = 0
-    for chunk in _chunks(chain([first], iterator), BATCH):
-        with transaction.atomic():
-            inserter.insert(chunk)
+    for chunk in chunks(chain([first], iterator), BATCH):
+        inserter.insert(chunk)
         count += len(chunk)
         if count % (BATCH * 20) == 0:
             progress(f"  {label}: {count:,}")

@@ -10,7 +10,7 @@ audit each record themselves.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from django.db import connection
@@ -24,7 +24,7 @@ from accounts.models import User
 from engagements.models import Course, Engagement
 from engagements.services import create_course, create_engagement, update_course, update_engagement
 from imports.models import ImportedRecord, ImportJob, ImportRow, Kind
-from lib.bulk import RowInserter, chunks
+from lib.bulk import HistoryInserter, RowInserter, chunks
 from lib.errors import ConflictError, DomainError
 from network.models import Affiliation, Interaction, Organisation, Person, Relationship, SofarRole
 from network.services import (
@@ -58,11 +58,6 @@ MODELS: dict[str, Any] = {
 M2M = ("themes", "target_groups")
 
 
-def _chunks(items: list[Any], size: int = BATCH) -> Iterable[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def _conflict(rows: list[ImportRow]) -> ConflictError:
     listed = ", ".join(f"{r.row_number} ({r.existing_label})" for r in rows[:20])
     return ConflictError(
@@ -82,16 +77,12 @@ def write_organisations(job: ImportJob, rows: list[ImportRow], by: User | None, 
     done = 0
     creates = [r for r in rows if r.action == ImportRow.Action.CREATE]
     organisations = RowInserter(Organisation, now=now)
-    history = RowInserter(Organisation.history.model, now=now)
-    tracked = [f.attname for f in Organisation.history.model.tracked_fields]
-    stamp = {"history_date": now, "history_user_id": by.pk if by else None, "history_type": "+"}
-    for chunk in _chunks(creates):
+    history = HistoryInserter(Organisation, history_type="+", user_id=by.pk if by else None, now=now)
+    for chunk in chunks(creates, BATCH):
         values = [organisations.complete(_org_values(r.data)) for r in chunk]
         pks = organisations.insert_returning_pks(values)
-        history_rows = []
         for row, value, pk in zip(chunk, values, pks, strict=True):
             value["id"] = pk
-            history_rows.append({**{name: value[name] for name in tracked}, **stamp, "history_change_reason": ""})
             records.append(
                 {
                     "job_id": job.pk,
@@ -102,11 +93,11 @@ def write_organisations(job: ImportJob, rows: list[ImportRow], by: User | None, 
                 }
             )
             terms.extend((name, pk, row.data[name]) for name in M2M if row.data.get(name))
-        history.insert(history_rows)
+        history.insert(values)
         done += len(chunk)
         progress(done)
     updates = [r for r in rows if r.action == ImportRow.Action.UPDATE]
-    for chunk in _chunks(updates):
+    for chunk in chunks(updates, BATCH):
         current = Organisation.objects.in_bulk([r.existing_id for r in chunk])
         stale = [
             r for r in chunk if r.existing_id not in current or current[r.existing_id].version != r.existing_version
@@ -162,7 +153,7 @@ def _set_terms(terms: list[tuple[str, int, list[int]]]) -> None:
         through = getattr(Organisation, name).through
         column = "theme_id" if name == "themes" else "targetgroup_id"
         mine = [(org_id, ids) for n, org_id, ids in terms if n == name]
-        for chunk in _chunks(mine):
+        for chunk in chunks(mine, BATCH):
             through.objects.filter(organisation_id__in=[org_id for org_id, _ids in chunk]).delete()
             through.objects.bulk_create(
                 [through(organisation_id=org_id, **{column: term}) for org_id, ids in chunk for term in ids]
@@ -315,7 +306,7 @@ def changed_since(job: ImportJob) -> list[str]:
         by_label.setdefault(label, []).append((object_id, action, version))
     for label, items in by_label.items():
         model = MODELS[label]
-        for chunk in _chunks(items):
+        for chunk in chunks(items, BATCH):
             ids = [object_id for object_id, _action, _version in chunk]
             has_version = hasattr(model, "version")
             current = dict(model.objects.filter(pk__in=ids).values_list("pk", "version" if has_version else "pk"))
@@ -385,7 +376,7 @@ def undo_records(job: ImportJob, by: User | None) -> None:
         if label == "network.organisation":
             _delete_organisations(job, by)
             continue
-        for chunk in _chunks(ids, 500):
+        for chunk in chunks(ids, 500):
             MODELS[label].objects.filter(pk__in=chunk).delete()
     # Contacts gone: the newest remaining contact date is the relationship's last contact again.
     for relationship in Relationship.objects.filter(pk__in=set(touched)).annotate(
@@ -414,14 +405,10 @@ def _delete_organisations(job: ImportJob, by: User | None) -> None:
             )
     if used:
         Organisation.objects.filter(pk__in=list(used)).delete()
-    history = Organisation.history.model
-    tracked = [f.attname for f in history.tracked_fields]
-    now = timezone.now()
-    inserter = RowInserter(history, now=now)
-    stamp = {"history_date": now, "history_user_id": by.pk if by else None, "history_type": "-"}
-    rows = Organisation.objects.filter(pk__in=created).values(*tracked).iterator(chunk_size=BATCH)
+    history = HistoryInserter(Organisation, history_type="-", user_id=by.pk if by else None, now=timezone.now())
+    rows = Organisation.objects.filter(pk__in=created).values(*history.tracked).iterator(chunk_size=BATCH)
     for chunk in chunks(rows, BATCH):
-        inserter.insert([{**row, **stamp, "history_change_reason": None} for row in chunk])
+        history.insert(chunk)
     for rel in candidates:
         if rel.related_model._meta.auto_created:
             rel.related_model._base_manager.filter(**{f"{rel.field.name}__in": created}).delete()

@@ -150,3 +150,23 @@ class RowInserter:
         with cursor.cursor.copy(f"COPY {self.table} ({columns}) FROM STDIN") as copy:
             for row in values:
                 copy.write_row(row)
+
+
+class HistoryInserter:
+    """Rows of a model's django-simple-history table as its own handlers write them: every tracked field of
+    the record, and when, by whom and what happened ("+" created, "~" changed, "-" deleted)."""
+
+    def __init__(self, model: type[models.Model], *, history_type: str, user_id: int | None, now: Any) -> None:
+        history = model.history.model  # type: ignore[attr-defined]
+        self.tracked = [f.attname for f in history.tracked_fields]
+        self.inserter = RowInserter(history, now=now)
+        self.stamp = {
+            "history_date": now,
+            "history_user_id": user_id,
+            "history_type": history_type,
+            "history_change_reason": "",
+        }
+
+    def insert(self, rows: Iterable[dict[str, Any]]) -> None:
+        """``rows`` hold the record's values by attribute name, its primary key included."""
+        self.inserter.insert([{**{name: row[name] for name in self.tracked}, **self.stamp} for row in rows])
