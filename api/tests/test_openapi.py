@@ -292,3 +292,24 @@ def test_the_vendored_swagger_files_and_licence_are_served(client):
         response = client.get(url)
         content = b"".join(response.streaming_content)  # read to the end, which closes it
         assert response.status_code == 200 and content, url
+
+
+def test_the_document_is_built_once_per_language_and_served_again_from_memory(client, monkeypatch):
+    import ninja.main
+
+    from api.api import api
+
+    built: list[str] = []
+    real = ninja.main.get_schema
+
+    def counting(**kwargs):
+        built.append(kwargs["path_prefix"])
+        return real(**kwargs)
+
+    monkeypatch.setattr(ninja.main, "get_schema", counting)
+    monkeypatch.setattr(api, "_schemas", {})
+    first = client.get("/api/openapi.json", HTTP_ACCEPT_LANGUAGE="nl").content
+    again = client.get("/api/openapi.json", HTTP_ACCEPT_LANGUAGE="nl").content
+    english = client.get("/api/openapi.json", HTTP_ACCEPT_LANGUAGE="en").content
+    assert first == again and json.loads(english)["paths"].keys() == json.loads(first)["paths"].keys()
+    assert built == ["/api/", "/api/"]  # Dutch once, English once
