@@ -8,7 +8,12 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from accounts.admin import ScopedAdmin, ScopedHistoryAdmin
-from network.contacts import CONTACT_FIELDS, authorise_contact_change, may_change_contacts, record_contact_details_change
+from network.contacts import (
+    CONTACT_FIELDS,
+    authorise_contact_change,
+    may_change_contacts,
+    record_contact_details_change,
+)
 from network.models import (
     Affiliation,
     Campus,

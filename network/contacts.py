@@ -252,7 +252,9 @@ def organisation_recipients(organisation_id: int) -> list[Recipient]:
         .select_related("approved_by")
         .order_by("email", "id")
     ):
-        approver = contact.approved_by.get_full_name() or contact.approved_by.get_username() if contact.approved_by else ""
+        approver = (
+            contact.approved_by.get_full_name() or contact.approved_by.get_username() if contact.approved_by else ""
+        )
         rows.append(
             Recipient(
                 contact.email,

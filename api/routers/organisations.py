@@ -20,8 +20,8 @@ from api.pagination import Pages
 from api.routers.relationships import ContactIn, InteractionOut, interaction_rows, log_contact
 from api.schemas import InputSchema, TermOut, Text, Version, choice
 from lib.errors import DomainError
-from network.filters import filter_organisations
 from network.contacts import add_contact, authorise_contact_change, organisation_recipients, remove_contact
+from network.filters import filter_organisations
 from network.models import Organisation, OrganisationContact, OrganisationNote, TargetGroup, Theme
 from network.queries import organisation_relationships, organisation_timeline
 from network.services import add_organisation_note, contact_relationship, create_organisation, update_organisation

@@ -6,31 +6,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('matching', '0002_quiet_period_and_criterion_versions'),
+        ("matching", "0002_quiet_period_and_criterion_versions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='need',
-            name='accepted_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='accepted'),
+            model_name="need",
+            name="accepted_at",
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name="accepted"),
         ),
         migrations.AddField(
-            model_name='need',
-            name='accepted_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="need",
+            name="accepted_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='need',
-            name='claims_existing',
-            field=models.BooleanField(default=False, editable=False, verbose_name='claims an existing organisation'),
+            model_name="need",
+            name="claims_existing",
+            field=models.BooleanField(default=False, editable=False, verbose_name="claims an existing organisation"),
         ),
         migrations.AlterField(
-            model_name='need',
-            name='status',
-            field=models.CharField(choices=[('unconfirmed', 'Waiting for confirmation'), ('pending', 'Waiting for acceptance'), ('open', 'Open'), ('matched', 'Matched'), ('closed', 'Closed')], default='unconfirmed', max_length=12, verbose_name='status'),
+            model_name="need",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("unconfirmed", "Waiting for confirmation"),
+                    ("pending", "Waiting for acceptance"),
+                    ("open", "Open"),
+                    ("matched", "Matched"),
+                    ("closed", "Closed"),
+                ],
+                default="unconfirmed",
+                max_length=12,
+                verbose_name="status",
+            ),
         ),
     ]

@@ -205,9 +205,12 @@ def accept_need(need: Need, *, by: Any) -> Need:
     need.save(update_fields=["status", "accepted_at", "accepted_by", "updated_at"])
     if not organisation.is_active and not need.claims_existing:
         Organisation.objects.filter(pk=organisation.pk).update(is_active=True)
-    if need.contact_email and not organisation.contacts.filter(
-        email=need.contact_email.strip().lower(), approved_at__isnull=False, address_confirmed_at__isnull=False
-    ).exists():
+    if (
+        need.contact_email
+        and not organisation.contacts.filter(
+            email=need.contact_email.strip().lower(), approved_at__isnull=False, address_confirmed_at__isnull=False
+        ).exists()
+    ):
         add_contact(
             organisation,
             by=by,

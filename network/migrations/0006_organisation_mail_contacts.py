@@ -6,34 +6,67 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('network', '0005_campus_version'),
+        ("network", "0005_campus_version"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OrganisationContact',
+            name="OrganisationContact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, verbose_name='e-mail')),
-                ('name', models.CharField(blank=True, max_length=200, verbose_name='name')),
-                ('language', models.CharField(choices=[('nl', 'Dutch'), ('en', 'English')], default='nl', max_length=5, verbose_name='language')),
-                ('approved_at', models.DateTimeField(blank=True, null=True, verbose_name='approved')),
-                ('address_confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='address confirmed')),
-                ('token_hash', models.CharField(blank=True, editable=False, max_length=64)),
-                ('token_expires_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='added')),
-                ('added_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='approved by')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='network.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email", models.EmailField(max_length=254, verbose_name="e-mail")),
+                ("name", models.CharField(blank=True, max_length=200, verbose_name="name")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("nl", "Dutch"), ("en", "English")],
+                        default="nl",
+                        max_length=5,
+                        verbose_name="language",
+                    ),
+                ),
+                ("approved_at", models.DateTimeField(blank=True, null=True, verbose_name="approved")),
+                ("address_confirmed_at", models.DateTimeField(blank=True, null=True, verbose_name="address confirmed")),
+                ("token_hash", models.CharField(blank=True, editable=False, max_length=64)),
+                ("token_expires_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="added")),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="approved by",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="contacts", to="network.organisation"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'mail contact',
-                'verbose_name_plural': 'mail contacts',
-                'ordering': ['email', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('organisation', 'email'), name='organisation_contact_unique_email')],
+                "verbose_name": "mail contact",
+                "verbose_name_plural": "mail contacts",
+                "ordering": ["email", "id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("organisation", "email"), name="organisation_contact_unique_email")
+                ],
             },
         ),
     ]

@@ -258,7 +258,7 @@ def need_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
                 need,
                 by=request.user,
                 expected_version=form.cleaned_data["version"],
-                status=form.cleaned_data["status"],
+                status=form.cleaned_data.get("status"),
                 **fields,
             )
         except DomainError as error:

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -17,7 +16,13 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import get_for_user_or_404
 from lib.errors import DomainError
-from network.contacts import add_contact, confirm_contact_address, contact_for_token, remove_contact
+from network.contacts import (
+    add_contact,
+    authorise_contact_change,
+    confirm_contact_address,
+    contact_for_token,
+    remove_contact,
+)
 from network.models import Organisation, OrganisationContact
 from web.forms.network import ContactForm
 
@@ -34,6 +39,7 @@ def _back(organisation: Organisation) -> HttpResponse:
 @require_POST
 def organisation_contact_add(request: HttpRequest, public_id: Any) -> HttpResponse:
     organisation = _organisation(request, public_id)
+    authorise_contact_change(request.user, organisation)
     form = ContactForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -59,9 +65,8 @@ def organisation_contact_add(request: HttpRequest, public_id: Any) -> HttpRespon
 def organisation_contact_remove(request: HttpRequest, public_id: Any) -> HttpResponse:
     organisation = _organisation(request, public_id)
     email = (request.POST.get("email") or "").strip().lower()
+    authorise_contact_change(request.user, organisation)
     contact = get_for_user_or_404(OrganisationContact.objects.filter(organisation=organisation), email=email)
-    if not request.user.has_perm("network.change_organisation_contacts", organisation):
-        raise PermissionDenied
     remove_contact(contact, by=request.user)
     messages.success(request, _("%(email)s no longer receives the organisation's mail.") % {"email": email})
     return _back(organisation)
@@ -79,7 +84,12 @@ def contact_confirm(request: HttpRequest, token: str) -> HttpResponse:
             contact = confirm_contact_address(token)
         except DomainError as error:
             status = 409 if getattr(error, "code", None) == "used" else 410
-            return render(request, "web/organisations/contact_confirm.html", {**context, "error": error.messages[0]}, status=status)
+            return render(
+                request,
+                "web/organisations/contact_confirm.html",
+                {**context, "error": error.messages[0]},
+                status=status,
+            )
         return render(request, "web/organisations/contact_confirm.html", {**context, "done": True})
     if contact.address_confirmed_at is not None:
         context["error"] = _("This address was already confirmed.")

@@ -23,7 +23,6 @@ from api.schemas import InputSchema, OrganisationRef
 from matching.models import Need
 from matching.services import accept_need, reject_need
 
-
 waiting = Router(tags=["Needs"])
 
 
