@@ -279,3 +279,38 @@ def test_the_organisations_own_partner_changes_its_address_and_removes_a_contact
         == 403
     )
     assert not OrganisationContact.objects.exists()
+
+
+def test_the_import_and_the_admin_follow_the_same_rule_and_tell_the_old_address(world, rf, lecturer_b):
+    from types import SimpleNamespace
+
+    from django.contrib import admin
+
+    from imports import services as imports
+    from imports.tests.conftest import belgian_csv
+
+    update_organisation(world.org, by=None, expected_version=world.org.version, email="info@debrug.example")
+    mail.outbox.clear()
+    data = belgian_csv("Buurtwerk De Brug;;9000;Gent;;nieuw@debrug.example;;;3")
+    job = imports.create_job(by=world.coordinator, institution=world.a, kind="organisations", name="p.csv", data=data)
+    imports.set_mapping(job, job.mapping)
+    imports.build_preview(job)
+    imports.run_import(job, by=world.coordinator)
+    world.org.refresh_from_db()
+    assert world.org.email == "nieuw@debrug.example"
+    assert [m.to for m in mail.outbox] == [["info@debrug.example"]]
+    assert AuditEntry.objects.filter(action="changed contact details", actor=world.coordinator).exists()
+
+    model_admin = admin.site._registry[Organisation]
+    as_lecturer, as_coordinator = rf.get("/"), rf.get("/")
+    as_lecturer.user, as_coordinator.user = lecturer_b, world.outsider
+    assert "email" in model_admin.get_readonly_fields(as_lecturer, world.org)
+    assert "email" not in model_admin.get_readonly_fields(as_coordinator, world.org)
+    world.org.email = "thief@evil.example"
+    with pytest.raises(PermissionDenied):
+        model_admin.save_model(as_lecturer, world.org, SimpleNamespace(changed_data=["email"]), True)
+    assert Organisation.objects.get(pk=world.org.pk).email == "nieuw@debrug.example"
+    world.org.email = "derde@debrug.example"
+    model_admin.save_model(as_coordinator, world.org, SimpleNamespace(changed_data=["email"]), True)
+    assert mail.outbox[-1].to == ["nieuw@debrug.example"]
+    assert AuditEntry.objects.filter(action="changed contact details", actor=world.outsider).exists()
