@@ -200,7 +200,10 @@ def tell_old_address(organisation: Organisation, *, old: str, new: str, by: Any)
 
 def record_contact_details_change(organisation: Organisation, *, by: Any, before: dict[str, str]) -> None:
     """Audit a change of the organisation's own e-mail or phone, and tell the old e-mail address."""
-    changes = {name: {"from": value, "to": getattr(organisation, name)} for name, value in before.items()}
+    changes: dict[str, str] = {}
+    for name, value in before.items():
+        changes[name] = getattr(organisation, name)
+        changes[f"{name}_before"] = value
     record(
         by,
         "changed contact details",

@@ -259,7 +259,7 @@ def test_a_coordinator_changes_the_email_the_old_address_is_told_in_dutch_and_th
     assert told.to == ["info@debrug.example"] and told.extra_headers["Content-Language"] == "nl"
     assert "nieuw@debrug.example" in told.body and "gewijzigd" in told.body
     entry = AuditEntry.objects.get(action="changed contact details", actor=world.outsider)
-    assert entry.changes["email"] == {"from": "info@debrug.example", "to": "nieuw@debrug.example"}
+    assert (entry.changes["email_before"], entry.changes["email"]) == ("info@debrug.example", "nieuw@debrug.example")
 
 
 def test_the_organisations_own_partner_changes_its_address_and_removes_a_contact(world, as_user):
