@@ -53,15 +53,13 @@ OFFER_FIELDS = (
 )
 
 
-def _organisation_for_public_need(
-    name: str, postcode: str, city: str, website: str, email: str
-) -> tuple[Organisation, bool]:
+def _organisation_for_public_need(name: str, postcode: str, city: str, website: str) -> tuple[Organisation, bool]:
     """The organisation a public-form need is for, and whether that is a *claim* of one already in the directory.
 
     Anyone can type an existing organisation's name and postcode, so a match makes the need a claim of
     that organisation, nothing more: it joins the organisation only when the office or the organisation
     itself accepts it (``accept_need``). A new name gets a new organisation, kept inactive until then.
-    The address the need came from is never made the organisation's (``email`` is not copied).
+    The address the need came from is never made the organisation's: it is only the need's contact.
     """
     from network.services import create_organisation
 
@@ -105,7 +103,7 @@ def post_need(
         if not (of.get("name") or "").strip():
             raise DomainError({"organisation_name": _("Give the name of your organisation.")})
         organisation, claims_existing = _organisation_for_public_need(
-            of.get("name", ""), of.get("postcode", ""), of.get("city", ""), of.get("website", ""), data["contact_email"]
+            of.get("name", ""), of.get("postcode", ""), of.get("city", ""), of.get("website", "")
         )
     elif organisation is None:
         raise DomainError({"organisation": _("Choose the organisation this need is for.")})
