@@ -314,3 +314,21 @@ def test_the_import_and_the_admin_follow_the_same_rule_and_tell_the_old_address(
     model_admin.save_model(as_coordinator, world.org, SimpleNamespace(changed_data=["email"]), True)
     assert mail.outbox[-1].to == ["nieuw@debrug.example"]
     assert AuditEntry.objects.filter(action="changed contact details", actor=world.outsider).exists()
+
+
+def test_the_partner_adds_and_removes_a_mail_contact_through_the_api_and_a_lecturer_cannot(world, lecturer_b):
+    path = f"/organisations/{world.org.public_id}/mail-contacts"
+    partner = ApiClient(world.partner)
+    added = partner.post(path, {"email": "Vrijwilligers@DeBrug.example", "language": "en"})
+    assert added.status_code == 201
+    assert [(r["email"], r["verified"]) for r in added.json()["mail_recipients"]] == [
+        ("vrijwilligers@debrug.example", False)
+    ]
+    assert partner.post(path, {"email": "geen-adres"}).status_code == 400
+    url = f"/api{path}?email=vrijwilligers@debrug.example"
+    lecturer = ApiClient(lecturer_b)
+    assert lecturer.client.delete(url, headers=lecturer.headers).status_code == 403
+    assert OrganisationContact.objects.filter(organisation=world.org).exists()
+    removed = partner.client.delete(url, headers=partner.headers)
+    assert removed.status_code == 200 and removed.json()["mail_recipients"] == []
+    assert AuditEntry.objects.filter(action="removed mail contact", actor=world.partner).exists()
