@@ -49,7 +49,8 @@ def register_error_handlers(api: NinjaAPI) -> None:
         return _answer(api, request, 409, detail, {"version": [detail]})
 
     def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-        return _answer(api, request, 403, _("Your role does not allow this."))
+        # A service that refuses says why (``network.contacts``); the access helpers say nothing more.
+        return _answer(api, request, 403, str(exc.args[0]) if exc.args else _("Your role does not allow this."))
 
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return _answer(api, request, 404, _("Not found."))

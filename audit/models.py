@@ -88,6 +88,12 @@ ACTION_LABELS = {
     "changed partner criterion": _("changed the partner criterion"),
     "moved partner criterion": _("moved the partner criterion"),
     "removed partner criterion": _("removed the partner criterion"),
+    "accepted need": _("accepted, as its organisation's, the need"),
+    "rejected need": _("rejected the need from the public form"),
+    "added mail contact": _("added a mail contact to"),
+    "removed mail contact": _("removed a mail contact from"),
+    "confirmed mail contact": _("confirmed a mail contact of"),
+    "changed contact details": _("changed the contact details of"),
 }
 
 

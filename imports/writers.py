@@ -26,6 +26,7 @@ from engagements.services import create_course, create_engagement, update_course
 from imports.models import ImportedRecord, ImportJob, ImportRow, Kind
 from lib.bulk import HistoryInserter, RowInserter, chunks
 from lib.errors import ConflictError, DomainError
+from network.contacts import CONTACT_FIELDS, authorise_contact_change, record_contact_details_change
 from network.models import Affiliation, Interaction, Organisation, Person, Relationship, SofarRole
 from network.services import (
     RoleSpec,
@@ -106,10 +107,16 @@ def write_organisations(job: ImportJob, rows: list[ImportRow], by: User | None, 
             raise _conflict(stale)
         changed: list[Organisation] = []
         fields: set[str] = set()
+        contact_changes: list[tuple[Organisation, dict[str, Any]]] = []
         for row in chunk:
             organisation = current[row.existing_id]
             values = _org_values(row.data)
             before = {k: getattr(organisation, k) for k in values if getattr(organisation, k) != values[k]}
+            contact_before = {k: before[k] for k in CONTACT_FIELDS if k in before}
+            if contact_before:
+                # Where other institutions' proposals go: the same rule as every other write.
+                authorise_contact_change(by, organisation)
+                contact_changes.append((organisation, contact_before))
             for name in M2M:
                 if name in row.data:
                     before[name] = sorted(getattr(organisation, name).values_list("pk", flat=True))
@@ -138,6 +145,8 @@ def write_organisations(job: ImportJob, rows: list[ImportRow], by: User | None, 
             default_user=by,
             default_date=now,
         )
+        for organisation, contact_before in contact_changes:
+            record_contact_details_change(organisation, by=by, before=contact_before)
         done += len(chunk)
         progress(done)
     _set_terms(terms)

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Q
 
 from accounts.access import is_active_user, nothing
-from accounts.models import STAFF_ROLES, Role
+from accounts.models import OFFICE_ROLES, STAFF_ROLES, Role
 
 
 def _is_staff(user: Any) -> bool:
@@ -26,10 +26,24 @@ def need_scope(user: Any, prefix: str = "") -> Q:
     if user.is_superuser:
         return Q()
     if _is_staff(user):
-        # An unconfirmed need may be someone's spam: it joins the directory once confirmed.
-        return ~Q(**{f"{prefix}status": "unconfirmed"})
+        # An unconfirmed need may be someone's spam, a pending one a stranger's claim: it joins the
+        # directory once confirmed and accepted.
+        return ~Q(**{f"{prefix}status__in": ["unconfirmed", "pending"]})
     if user.role == Role.PARTNER and user.organisation_id:
         return Q(**{f"{prefix}organisation_id": user.organisation_id})
+    return nothing(prefix)
+
+
+def waiting_need_scope(user: Any, prefix: str = "") -> Q:
+    """Needs from the public form that wait for acceptance, for whoever may accept them: the office sees
+    all of them (the directory is shared), a partner user those in its organisation's name."""
+    waiting = Q(**{f"{prefix}status": "pending"})
+    if not is_active_user(user):
+        return nothing(prefix)
+    if user.is_superuser or (user.role in OFFICE_ROLES and user.institution_id):
+        return waiting
+    if user.role == Role.PARTNER and user.organisation_id:
+        return waiting & Q(**{f"{prefix}organisation_id": user.organisation_id})
     return nothing(prefix)
 
 

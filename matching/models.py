@@ -33,6 +33,12 @@ class NeedQuerySet(models.QuerySet["Need"]):
 
         return self.filter(need_scope(user))
 
+    def waiting_for(self, user: Any) -> NeedQuerySet:
+        """Public-form needs waiting for ``user`` to accept or reject them."""
+        from matching.access import waiting_need_scope
+
+        return self.filter(waiting_need_scope(user))
+
 
 class Need(PublicIdModel, VersionedModel):
     """What a community organisation asks for, in its own words."""
@@ -58,6 +64,7 @@ class Need(PublicIdModel, VersionedModel):
 
     class Status(models.TextChoices):
         UNCONFIRMED = "unconfirmed", _("Waiting for confirmation")
+        PENDING = "pending", _("Waiting for acceptance")
         OPEN = "open", _("Open")
         MATCHED = "matched", _("Matched")
         CLOSED = "closed", _("Closed")
@@ -106,6 +113,13 @@ class Need(PublicIdModel, VersionedModel):
         blank=True,
         related_name="+",
         help_text=_("Empty when posted through the public form."),
+    )
+    # The public form: a need in the name of an organisation already in the directory is only a claim
+    # until the office or the organisation accepts it (``matching.services.accept_need``).
+    claims_existing = models.BooleanField(_("claims an existing organisation"), default=False, editable=False)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True, editable=False)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
 
     objects = NeedQuerySet.as_manager()

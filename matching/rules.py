@@ -48,6 +48,9 @@ rules.add_perm(
     "matching.change_need",
     (is_partner & of_own_organisation) | (is_institution_staff & entered_by_own_institution) | is_admin_superuser,
 )
+# A need from the public form joins its organisation only when the office or the organisation accepts it.
+rules.add_perm("matching.accept_need", is_office | (is_partner & of_own_organisation) | is_admin_superuser)
+rules.add_perm("matching.view_waiting_needs", is_office | is_partner | is_admin_superuser)
 rules.add_perm("matching.add_need_note", is_institution_staff | is_admin_superuser)
 # Offers belong to one institution.
 rules.add_perm("matching.add_offer", is_institution_staff | is_admin_superuser)

@@ -70,29 +70,12 @@ def send_match_response(match_id: int) -> None:
 
 
 def digest_recipients(organisation_id: int) -> tuple[list[str], str]:
-    """Everyone who speaks for the organisation, and the language to write in."""
-    from accounts.models import Role, User
-    from network.models import Organisation
+    """Who receives the organisation's proposals and answer links: its verified contacts only (its partner
+    logins and the addresses it or the office vouched for and that confirmed by link), never the address a
+    need was posted from, nor the directory's e-mail field on its own (see ``network.contacts``)."""
+    from network.contacts import mail_recipients
 
-    organisation = Organisation.objects.get(pk=organisation_id)
-    addresses: list[str] = []
-    language = ""
-    if organisation.email:
-        addresses.append(organisation.email)
-    for email, lang in User.objects.filter(
-        role=Role.PARTNER, organisation_id=organisation_id, is_active=True
-    ).values_list("email", "language"):
-        language = language or lang
-        if email:
-            addresses.append(email)
-    latest = (
-        Need.objects.filter(organisation_id=organisation_id).exclude(contact_email="").order_by("-created_at").first()
-    )
-    if latest is not None:
-        addresses.append(latest.contact_email)
-        language = language or latest.language
-    unique = sorted({a.strip().lower() for a in addresses if a.strip()})
-    return unique, language or "nl"
+    return mail_recipients(organisation_id)
 
 
 @task()

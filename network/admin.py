@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from accounts.admin import ScopedAdmin, ScopedHistoryAdmin
+from network.contacts import (
+    CONTACT_FIELDS,
+    authorise_contact_change,
+    may_change_contacts,
+    record_contact_details_change,
+)
 from network.models import (
     Affiliation,
     Campus,
     Institution,
     Interaction,
     Organisation,
+    OrganisationContact,
     OrganisationNote,
     Person,
     Relationship,
@@ -47,12 +57,43 @@ class TermAdmin(ScopedAdmin):
     search_fields = ("slug", "name_nl", "name_en")
 
 
+class OrganisationContactInline(admin.TabularInline):
+    """Who receives the organisation's mail: shown here, changed through the services (web, API)."""
+
+    model = OrganisationContact
+    extra = 0
+    fields = ("email", "name", "language", "approved_by", "approved_at", "address_confirmed_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(ScopedHistoryAdmin):
     list_display = ("name", "kind", "city", "postcode", "capacity_per_period", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "city", "postcode", "enterprise_number")
     filter_horizontal = ("themes", "target_groups")
+    inlines = [OrganisationContactInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None and not may_change_contacts(request.user, obj):
+            readonly += CONTACT_FIELDS
+        return readonly
+
+    def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
+        changed = [name for name in CONTACT_FIELDS if form is not None and name in form.changed_data]
+        before: dict[str, str] = {}
+        if change and changed:
+            # The one rule of ``network.contacts``, as in the web, the API and the import.
+            authorise_contact_change(request.user, obj)
+            before = dict(zip(changed, Organisation.objects.values_list(*changed).get(pk=obj.pk), strict=True))
+        super().save_model(request, obj, form, change)
+        if before:
+            record_contact_details_change(obj, by=request.user, before=before)
 
 
 @admin.register(OrganisationNote)

@@ -187,6 +187,52 @@ class OrganisationNote(models.Model):
         return self.text[:60]
 
 
+class OrganisationContact(models.Model):
+    """An address that receives the organisation's mail from Brug: digests, proposals and their answer links.
+
+    An address is *verified* when someone who may speak for the organisation (the office, or the
+    organisation's own partner user) vouched for it (``approved_by``/``approved_at``) and the address itself
+    proved it reads its mail by using a mailed link (``address_confirmed_at``). Only verified addresses, and
+    the organisation's partner logins, receive anything that carries another party's data.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="contacts")
+    email = models.EmailField(_("e-mail"), max_length=254)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default="nl")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    address_confirmed_at = models.DateTimeField(_("address confirmed"), null=True, blank=True)
+    token_hash = models.CharField(max_length=64, blank=True, editable=False)
+    token_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["email", "id"]
+        verbose_name = _("mail contact")
+        verbose_name_plural = _("mail contacts")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "email"], name="organisation_contact_unique_email"),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_verified(self) -> bool:
+        return self.approved_at is not None and self.address_confirmed_at is not None
+
+
 class PersonQuerySet(models.QuerySet["Person"]):
     def for_user(self, user: Any) -> PersonQuerySet:
         from accounts.access import person_scope

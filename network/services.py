@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from audit.services import record
 from lib.concurrency import save_versioned
 from lib.errors import ConflictError, DomainError
+from network.contacts import CONTACT_FIELDS, authorise_contact_change, record_contact_details_change
 from network.models import (
     Affiliation,
     Institution,
@@ -78,12 +79,18 @@ def update_organisation(
     **fields: Any,
 ) -> Organisation:
     changes = {k: v for k, v in fields.items() if k in ORGANISATION_FIELDS and getattr(organisation, k) != v}
+    contact_before = {k: getattr(organisation, k) for k in CONTACT_FIELDS if k in changes}
+    if contact_before:
+        # Where other institutions' proposals go: the organisation itself or the office decides.
+        authorise_contact_change(by, organisation)
     save_versioned(organisation, expected_version=expected_version, fields=changes)
     if themes is not None:
         organisation.themes.set(themes)
     if target_groups is not None:
         organisation.target_groups.set(target_groups)
     record(by, "changed", organisation, changes=changes)
+    if contact_before:
+        record_contact_details_change(organisation, by=by, before=contact_before)
     return organisation
 
 

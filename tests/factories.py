@@ -30,6 +30,13 @@ def make_organisation(name: str | None = None, **fields: Any) -> Organisation:
     return create_organisation(by=None, name=name or f"Vzw Proef {next(_seq)}", **fields)
 
 
+def make_verified_contact(organisation: Organisation, email: str, *, by: Any = None, **fields: Any) -> Any:
+    """A mail contact of the organisation that receives its digests (vouched for, address confirmed)."""
+    from network.contacts import add_contact
+
+    return add_contact(organisation, by=by, email=email, address_proven=True, **fields)
+
+
 def make_person(
     institution: Institution,
     role: str = SofarRole.FACULTY,

@@ -1,7 +1,7 @@
 """Organisations: the shared directory of community partners."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from django.db import transaction
@@ -20,8 +20,9 @@ from api.pagination import Pages
 from api.routers.relationships import ContactIn, InteractionOut, interaction_rows, log_contact
 from api.schemas import InputSchema, TermOut, Text, Version, choice
 from lib.errors import DomainError
+from network.contacts import add_contact, authorise_contact_change, organisation_recipients, remove_contact
 from network.filters import filter_organisations
-from network.models import Organisation, OrganisationNote, TargetGroup, Theme
+from network.models import Organisation, OrganisationContact, OrganisationNote, TargetGroup, Theme
 from network.queries import organisation_relationships, organisation_timeline
 from network.services import add_organisation_note, contact_relationship, create_organisation, update_organisation
 
@@ -73,6 +74,45 @@ class OrganisationOut(Schema):
     @staticmethod
     def resolve_target_groups(obj: Organisation) -> list[dict[str, str]]:
         return [{"slug": t.slug, "name": t.name} for t in obj.target_groups.all()]
+
+
+class MailRecipientOut(Schema):
+    email: str
+    kind: str = Field(description="`login`: a partner user of the organisation; `contact`: a mail contact.")
+    verified: bool = Field(description="Only verified addresses receive anything.")
+    receives: list[str] = Field(description="What the address receives, in your language; empty until verified.")
+    since: dt.datetime | None = Field(description="When the address was verified.")
+    approved_by: str = Field(description="Who vouched for a mail contact (empty for the system).")
+
+
+class OrganisationDetailOut(OrganisationOut):
+    mail_recipients: list[MailRecipientOut] = Field(
+        description="Who receives the organisation's proposals and answer links: its verified contacts."
+    )
+
+    @staticmethod
+    def resolve_mail_recipients(obj: Organisation) -> list[dict[str, Any]]:
+        return [
+            {
+                "email": r.email,
+                "kind": r.kind,
+                "verified": r.verified,
+                "receives": r.receives,
+                "since": r.since,
+                "approved_by": r.approved_by,
+            }
+            for r in organisation_recipients(obj.pk)
+        ]
+
+
+class MailContactIn(InputSchema):
+    email: str = Field(max_length=254)
+    name: str = Field("", max_length=200)
+    language: Literal["nl", "en"] = "nl"
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"email": "vrijwilligers@example.org", "name": "Mia", "language": "nl"}]}
+    )
 
 
 class OrganisationIn(InputSchema):
@@ -173,8 +213,42 @@ def list_organisations(
     return queryset
 
 
-@router.get("/{public_id}", response=codes({200: OrganisationOut}, 404), summary="One organisation")
+@router.get("/{public_id}", response=codes({200: OrganisationDetailOut}, 404), summary="One organisation")
 def get_organisation(request: HttpRequest, public_id: UUID) -> Organisation:
+    """The organisation, with who receives its mail (``mail_recipients``)."""
+    return _find(request, public_id)
+
+
+@router.post(
+    "/{public_id}/mail-contacts",
+    response=codes({201: OrganisationDetailOut}, 400, 403, 404),
+    summary="Add a mail contact",
+    tags=["Mail contacts"],
+)
+def add_mail_contact(request: HttpRequest, public_id: UUID, payload: MailContactIn) -> Status:
+    """Vouch for an address as the organisation's (its partner users, or the office). A confirmation link goes
+    to the address; it receives the organisation's proposals once it used the link."""
+    user = acting_user(request)
+    organisation = _find(request, public_id)
+    add_contact(organisation, by=user, email=payload.email, name=payload.name, language=payload.language)
+    return Status(201, _find(request, public_id))
+
+
+@router.delete(
+    "/{public_id}/mail-contacts",
+    response=codes({200: OrganisationDetailOut}, 403, 404),
+    summary="Remove a mail contact",
+    tags=["Mail contacts"],
+)
+def remove_mail_contact(request: HttpRequest, public_id: UUID, email: Text) -> Organisation:
+    """Stop mailing the address (its partner users, or the office). The address is told."""
+    user = acting_user(request)
+    organisation = _find(request, public_id)
+    authorise_contact_change(user, organisation)
+    contact = get_for_user_or_404(
+        OrganisationContact.objects.filter(organisation=organisation), email=email.strip().lower()
+    )
+    remove_contact(contact, by=user)
     return _find(request, public_id)
 
 

@@ -11,6 +11,7 @@ from django.utils import translation
 
 from accounts.models import User
 from demo.management.commands.load_demo import LOGINS, PASSWORD
+from matching.tasks import digest_recipients
 from network.models import Institution, Interaction, Organisation, Person, Relationship
 from network.selectors import orphaned_relationships, stale_relationships
 from partnerships.models import Partnership, PartnershipParty
@@ -62,6 +63,13 @@ def test_an_empty_database_gets_both_cases_risks_on_the_dashboard_and_logins_tha
         assert Client().login(username=username, password=PASSWORD), username
     assert User.objects.get(username="admin").is_superuser
     assert User.objects.get(username="partner.tada").organisation.name.startswith("TADA")
+
+    # Proposals to the demo's partners reach a verified contact: a partner login, or a confirmed mail contact.
+    for name in ("Wijkactieteam Watersportbaan", "KAA Gent Foundation", "Stad Leuven"):
+        recipients, _language = digest_recipients(Organisation.objects.get(name=name).pk)
+        assert recipients, name
+    tada = User.objects.get(username="partner.tada")
+    assert tada.email in digest_recipients(tada.organisation_id)[0]
 
 
 @pytest.mark.django_db

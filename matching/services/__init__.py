@@ -19,18 +19,21 @@ from matching.services.matches import (
     withdraw_match,
 )
 from matching.services.needs import (
+    accept_need,
     add_need_note,
     confirm_need,
     issue_confirm_link,
     need_for_token,
     post_need,
     post_offer,
+    reject_need,
     update_need,
     update_offer,
 )
 from matching.services.proposals import criteria_for, decide_proposal, propose_organisation, resubmit_proposal
 
 __all__ = [
+    "accept_need",
     "add_need_note",
     "confirm_need",
     "criteria_for",
@@ -47,6 +50,7 @@ __all__ = [
     "post_offer",
     "propose_match",
     "propose_organisation",
+    "reject_need",
     "respond_to_match",
     "response_link_open",
     "resubmit_proposal",

@@ -53,22 +53,28 @@ OFFER_FIELDS = (
 )
 
 
-def _organisation_for_public_need(name: str, postcode: str, city: str, website: str, email: str) -> Organisation:
-    """The directory's organisation of that name and postcode, or a new one kept inactive until confirmed."""
+def _organisation_for_public_need(name: str, postcode: str, city: str, website: str) -> tuple[Organisation, bool]:
+    """The organisation a public-form need is for, and whether that is a *claim* of one already in the directory.
+
+    Anyone can type an existing organisation's name and postcode, so a match makes the need a claim of
+    that organisation, nothing more: it joins the organisation only when the office or the organisation
+    itself accepts it (``accept_need``). A new name gets a new organisation, kept inactive until then.
+    The address the need came from is never made the organisation's: it is only the need's contact.
+    """
     from network.services import create_organisation
 
     existing = Organisation.objects.filter(name__iexact=name.strip(), postcode=postcode.strip()).first()
     if existing is not None:
-        return existing
-    return create_organisation(
+        return existing, True
+    organisation = create_organisation(
         by=None,
         name=name.strip(),
         postcode=postcode.strip(),
         city=city.strip(),
         website=website,
-        email=email,
         is_active=False,
     )
+    return organisation, False
 
 
 @transaction.atomic
@@ -88,6 +94,7 @@ def post_need(
     """
     data = {k: v for k, v in fields.items() if k in NEED_FIELDS}
     _check_period(data.get("period_start"), data.get("period_end"))
+    claims_existing = False
     public = by is None or not getattr(by, "is_authenticated", False)
     if public:
         if not data.get("contact_email"):
@@ -95,8 +102,8 @@ def post_need(
         of = organisation_fields or {}
         if not (of.get("name") or "").strip():
             raise DomainError({"organisation_name": _("Give the name of your organisation.")})
-        organisation = _organisation_for_public_need(
-            of.get("name", ""), of.get("postcode", ""), of.get("city", ""), of.get("website", ""), data["contact_email"]
+        organisation, claims_existing = _organisation_for_public_need(
+            of.get("name", ""), of.get("postcode", ""), of.get("city", ""), of.get("website", "")
         )
     elif organisation is None:
         raise DomainError({"organisation": _("Choose the organisation this need is for.")})
@@ -106,6 +113,7 @@ def post_need(
         data["location"] = organisation.city
     need = Need(
         organisation=organisation,
+        claims_existing=public and claims_existing,
         status=Need.Status.UNCONFIRMED if public else Need.Status.OPEN,
         confirmed_at=None if public else timezone.now(),
         created_by=None if public else by,
@@ -149,7 +157,11 @@ def need_for_token(token: str) -> Need | None:
 
 @transaction.atomic
 def confirm_need(token: str) -> Need:
-    """Open the need a confirmation link belongs to. A link works once and expires."""
+    """The address a public need came from proves it reads its mail. A link works once and expires.
+
+    The need then waits for acceptance (``accept_need``): a confirmed address proves only that someone
+    reads it, not that they speak for the organisation they named.
+    """
     need = need_for_token(token)
     if need is None:
         raise DomainError(_("This confirmation link does not work."), code="invalid")
@@ -158,12 +170,83 @@ def confirm_need(token: str) -> Need:
         raise DomainError(_("This need was already confirmed."), code="used")
     if need.confirm_expires_at is None or need.confirm_expires_at <= timezone.now():
         raise DomainError(_("This confirmation link has expired. Post the need again."), code="expired")
-    need.status = Need.Status.OPEN
+    need.status = Need.Status.PENDING
     need.confirmed_at = timezone.now()
     need.save(update_fields=["status", "confirmed_at", "updated_at"])
-    if not need.organisation.is_active and not need.organisation.needs.exclude(pk=need.pk).exists():
-        Organisation.objects.filter(pk=need.organisation_id).update(is_active=True)
     record(None, "confirmed need", need, changes={"contact": need.contact_email})
+    return need
+
+
+def _check_acceptance(need: Need, by: Any) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    if not by.has_perm("matching.accept_need", need):
+        raise PermissionDenied(_("Only the office or the organisation itself accepts a need from the public form."))
+
+
+@transaction.atomic
+def accept_need(need: Need, *, by: Any) -> Need:
+    """The office or the organisation accepts a confirmed need from the public form as the organisation's.
+
+    The need opens, a new organisation joins the directory, and the address the need came from (which
+    proved itself with the confirmation link) becomes a verified contact: it receives the digests.
+    """
+    from network.contacts import add_contact
+
+    _check_acceptance(need, by)
+    need = Need.objects.select_for_update().select_related("organisation").get(pk=need.pk)
+    if need.status != Need.Status.PENDING:
+        raise DomainError(_("Only a confirmed need that waits for acceptance can be accepted."), code="state")
+    organisation = need.organisation
+    need.status = Need.Status.OPEN
+    need.accepted_at, need.accepted_by = timezone.now(), by
+    need.save(update_fields=["status", "accepted_at", "accepted_by", "updated_at"])
+    if not organisation.is_active and not need.claims_existing:
+        Organisation.objects.filter(pk=organisation.pk).update(is_active=True)
+    if (
+        need.contact_email
+        and not organisation.contacts.filter(
+            email=need.contact_email.strip().lower(), approved_at__isnull=False, address_confirmed_at__isnull=False
+        ).exists()
+    ):
+        add_contact(
+            organisation,
+            by=by,
+            email=need.contact_email,
+            name=need.contact_name,
+            language=need.language,
+            address_proven=True,
+        )
+    record(
+        by,
+        "accepted need",
+        need,
+        institution_id=getattr(by, "institution_id", None),
+        changes={"organisation": organisation.name, "contact": need.contact_email, "claim": need.claims_existing},
+    )
+    return need
+
+
+@transaction.atomic
+def reject_need(need: Need, *, by: Any, reason: str = "") -> Need:
+    """Refuse a need from the public form (a stranger's claim, spam): it closes, and its address gets nothing."""
+    _check_acceptance(need, by)
+    need = Need.objects.select_for_update().get(pk=need.pk)
+    if need.status not in (Need.Status.UNCONFIRMED, Need.Status.PENDING):
+        raise DomainError(_("Only a need that waits for confirmation or acceptance can be rejected."), code="state")
+    reason = (reason or "").strip()
+    if len(reason) > 1000:
+        raise DomainError({"reason": _("Keep it under %(max)d characters.") % {"max": 1000}})
+    need.status = Need.Status.CLOSED
+    need.confirm_token_hash, need.confirm_expires_at = "", None
+    need.save(update_fields=["status", "confirm_token_hash", "confirm_expires_at", "updated_at"])
+    record(
+        by,
+        "rejected need",
+        need,
+        institution_id=getattr(by, "institution_id", None),
+        changes={"contact": need.contact_email, "claim": need.claims_existing, "reason": reason},
+    )
     return need
 
 
@@ -180,7 +263,10 @@ def update_need(
 ) -> Need:
     changes = {k: v for k, v in fields.items() if k in NEED_FIELDS and getattr(need, k) != v}
     if status is not None and status != need.status:
-        if status not in (Need.Status.OPEN, Need.Status.CLOSED, Need.Status.MATCHED) or need.status == "unconfirmed":
+        if status not in (Need.Status.OPEN, Need.Status.CLOSED, Need.Status.MATCHED) or need.status in (
+            Need.Status.UNCONFIRMED,
+            Need.Status.PENDING,
+        ):
             raise DomainError({"status": _("This need cannot get that status.")})
         changes["status"] = status
     _check_period(changes.get("period_start", need.period_start), changes.get("period_end", need.period_end))

@@ -24,6 +24,7 @@ from matching.services import (
 )
 from matching.tasks import send_digests
 from matching.tests.helpers import ALL_YES, make_need, make_offer
+from tests import factories as f
 
 
 def _public_need(**over):
@@ -39,9 +40,9 @@ def _public_need(**over):
     )
 
 
-def test_a_public_need_joins_the_organisation_of_the_same_name_and_postcode(world):
-    need = _public_need()
-    assert need.organisation == world.org and need.status == Need.Status.UNCONFIRMED
+def test_a_public_need_in_the_name_of_a_known_organisation_is_only_a_claim_of_it(world):
+    need = _public_need(name="buurtwerk de BRUG")
+    assert need.organisation == world.org and need.claims_existing and need.status == Need.Status.UNCONFIRMED
     other = _public_need(name="Nieuw Initiatief")
     assert other.organisation.pk not in (world.org.pk, world.other_org.pk)
     assert other.organisation.is_active is False
@@ -66,7 +67,7 @@ def test_a_newer_confirmation_link_replaces_the_older_one(world):
     second = issue_confirm_link(need)
     with pytest.raises(DomainError):
         confirm_need(first)
-    assert confirm_need(second).status == Need.Status.OPEN
+    assert confirm_need(second).status == Need.Status.PENDING
     with pytest.raises(DomainError) as used:
         confirm_need(second)
     assert used.value.code == "used"
@@ -84,8 +85,7 @@ def test_an_answer_after_the_link_expired_is_refused(world):
 
 
 def test_a_withdrawn_proposal_leaves_the_digest(world):
-    world.org.email = "info@debrug.example"
-    world.org.save()
+    f.make_verified_contact(world.org, "info@debrug.example")
     need = make_need(world.org, by=world.coordinator)
     match = propose_match(need, make_offer(world.a, by=world.coordinator), by=world.coordinator)
     withdraw_match(match, by=world.coordinator, expected_version=match.version)

@@ -1,6 +1,7 @@
 """A partner posts a need through the public form without an account and confirms it from the mail;
-a coordinator sees the suggestions and proposes an offer; the partner accepts through the link in its
-digest, going through the points of attention; the match becomes an engagement."""
+the office accepts it, and with it her address as a verified contact; a coordinator sees the suggestions
+and proposes an offer; the partner accepts through the link in its digest, going through the points of
+attention; the match becomes an engagement."""
 
 from __future__ import annotations
 
@@ -66,14 +67,23 @@ def test_a_partner_posts_a_need_a_coordinator_proposes_and_the_partner_accepts(
         with partner.expect_navigation():
             partner.click("main form button[type=submit]")
         need.refresh_from_db()
-        assert need.status == "open"
+        assert need.status == "pending"
     finally:
         context.close()
 
-    # The coordinator sees the suggestions (when the ranking pages are there) and proposes the offer.
+    # Anyone can type an organisation's name: the office accepts the need, and with it her address.
     world.coordinator.language = "en"
     world.coordinator.save()
     page = log_in("coordinator", PASSWORD)
+    page.goto(reverse("need-waiting"))
+    row = page.locator(f"#waiting-{need.public_id}")
+    expect(row).to_contain_text("an@anker.example")
+    with page.expect_navigation():
+        row.get_by_role("button", name="Accept").click()
+    need.refresh_from_db()
+    assert need.status == "open"
+
+    # The coordinator sees the suggestions (when the ranking pages are there) and proposes the offer.
     try:
         suggestions = reverse("need-suggestions", args=[need.public_id])
     except NoReverseMatch:

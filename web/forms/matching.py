@@ -181,7 +181,9 @@ class StaffNeedForm(NeedFieldsMixin):
         label=_("Organisation"), queryset=Organisation.objects.none(), to_field_name="public_id"
     )
     language = forms.ChoiceField(label=_("Language of the partner"), choices=Need._meta.get_field("language").choices)
-    status = forms.ChoiceField(label=_("Status"), choices=[c for c in Need.Status.choices if c[0] != "unconfirmed"])
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[c for c in Need.Status.choices if c[0] not in ("unconfirmed", "pending")]
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     field_order = ["organisation"]
@@ -191,6 +193,9 @@ class StaffNeedForm(NeedFieldsMixin):
         if need is not None:
             del self.fields["organisation"]
             self.fields["version"].required = True
+            if need.status in (Need.Status.UNCONFIRMED, Need.Status.PENDING):
+                # It opens by confirmation and acceptance, not by choosing a status.
+                del self.fields["status"]
         else:
             del self.fields["status"]
             del self.fields["version"]

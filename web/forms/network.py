@@ -9,10 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.db.models import QuerySet
 from django.forms.models import fields_for_model, model_to_dict
 from django.utils.translation import gettext_lazy as _
 
+from network.contacts import CONTACT_FIELDS
+from network.contacts import REFUSED as CONTACTS_REFUSED
 from network.models import SOFAR_ORDER, Organisation, Person, Relationship, SofarRole, TargetGroup, Theme
 from network.selectors import ROLE_PAIRS
 from network.services import RoleSpec
@@ -45,7 +48,12 @@ class VersionedForm(forms.Form):
 
 class OrganisationForm(VersionedForm):
     def __init__(
-        self, *args: Any, organisation: Organisation | None = None, by_partner: bool = False, **kwargs: Any
+        self,
+        *args: Any,
+        organisation: Organisation | None = None,
+        by_partner: bool = False,
+        may_change_contacts: bool = True,
+        **kwargs: Any,
     ) -> None:
         if organisation is not None:
             initial = model_to_dict(organisation, fields=ORGANISATION_FORM_FIELDS)
@@ -62,6 +70,11 @@ class OrganisationForm(VersionedForm):
         if by_partner:
             # Whether the directory still lists an organisation is the institutions' call.
             del self.fields["is_active"]
+        if organisation is not None and not may_change_contacts:
+            # Where other institutions' proposals go is for the organisation itself or the office.
+            for name in CONTACT_FIELDS:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = CONTACTS_REFUSED
 
     def service_fields(self) -> dict[str, Any]:
         """The cleaned values as keyword arguments of the organisation services."""
@@ -82,6 +95,14 @@ class OrganisationFilterForm(forms.Form):
         self.fields["theme"].queryset = Theme.objects.order_by("name_nl")
         self.fields["city"].choices = [("", _("All")), *((c, c) for c in cities)]
         self.fields["q"].widget.input_type = "search"
+
+
+class ContactForm(forms.Form):
+    """A mail contact for an organisation: it receives the digests once its address confirmed by link."""
+
+    email = forms.EmailField(label=_("E-mail"), max_length=254)
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    language = forms.ChoiceField(label=_("Language of the mails"), choices=settings.LANGUAGES, initial="nl")
 
 
 class NoteForm(forms.Form):

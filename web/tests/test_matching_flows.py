@@ -103,8 +103,9 @@ def test_a_partner_posts_a_need_without_an_account_and_confirms_it_once(client, 
     response = client.post(link)
     assert response.status_code == 200 and "Vraag bevestigd" in response.content.decode()  # the partner wrote in Dutch
     need.refresh_from_db()
-    assert need.status == "open" and need.confirmed_at is not None
-    assert need.organisation.is_active is True or Organisation.objects.get(pk=need.organisation_id).is_active
+    # A confirmed address proves only that someone reads it: the office accepts the need before it opens.
+    assert need.status == "pending" and need.confirmed_at is not None
+    assert not Organisation.objects.get(pk=need.organisation_id).is_active
     # A replayed link cannot confirm again.
     again = client.post(link)
     assert again.status_code == 409 and "Deze vraag werd al bevestigd." in again.content.decode()
@@ -318,8 +319,7 @@ def test_a_coordinator_proposes_and_the_partner_accepts_through_the_digest_link(
     match = Match.objects.get()
     assert response.status_code == 302 and match.status == "proposed"
     assert attention.side_done(match.attention, "institution")
-    world.org.email = "info@debrug.example"
-    world.org.save()
+    f.make_verified_contact(world.org, "info@debrug.example")
     world.coordinator.email = "cora@uas.example"
     world.coordinator.save()
     send_digests()
@@ -349,8 +349,7 @@ def test_a_coordinator_proposes_and_the_partner_accepts_through_the_digest_link(
 
 def test_a_partner_declines_with_a_reason(world, need):
     match = propose_match(need, make_offer(world.a, by=world.coordinator), by=world.coordinator)
-    world.org.email = "info@debrug.example"
-    world.org.save()
+    f.make_verified_contact(world.org, "info@debrug.example")
     send_digests()
     link = RESPOND.search(mail.outbox[-1].body).group(1)
     from django.test import Client
@@ -363,8 +362,7 @@ def test_a_partner_declines_with_a_reason(world, need):
 
 
 def test_one_digest_per_organisation_gathers_proposals_from_every_institution(world):
-    world.org.email = "info@debrug.example"
-    world.org.save()
+    f.make_verified_contact(world.org, "info@debrug.example")
     need_a = make_need(world.org, by=world.coordinator, title="Eerste")
     need_b = make_need(world.org, by=world.outsider, title="Tweede")
     propose_match(need_a, make_offer(world.a, by=world.coordinator, title="Van A"), by=world.coordinator)

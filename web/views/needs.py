@@ -18,6 +18,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from accounts.access import get_for_user_or_404, require
 from lib.errors import DomainError
@@ -25,7 +26,15 @@ from lib.pagination import paginate
 from lib.ratelimit import client_ip, hit
 from matching.load import academic_period, organisation_load
 from matching.models import Match, Need, NeedNote, Offer
-from matching.services import add_need_note, confirm_need, need_for_token, post_need, update_need
+from matching.services import (
+    accept_need,
+    add_need_note,
+    confirm_need,
+    need_for_token,
+    post_need,
+    reject_need,
+    update_need,
+)
 from web.forms.matching import NeedFilterForm, NeedNoteForm, ProposeMatchForm, PublicNeedForm, StaffNeedForm
 from web.forms.partnerships import add_domain_errors
 
@@ -110,8 +119,57 @@ def need_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "page": paginate(request, needs),
         "can_add": request.user.has_perm("matching.add_need"),
+        "can_see_waiting": request.user.has_perm("matching.view_waiting_needs"),
     }
     return render(request, "web/matching/need_list.html", context)
+
+
+WAITING_ROWS = 100
+
+
+@login_required
+def need_waiting_list(request: HttpRequest) -> HttpResponse:
+    """Needs from the public form that wait for the office, or the organisation itself, to accept them."""
+    user: Any = request.user
+    require(user, "matching.view_waiting_needs")
+    waiting = Need.objects.waiting_for(user).select_related("organisation").order_by("confirmed_at", "id")
+    context = {"nav": "needs", "page": paginate(request, waiting, per_page=WAITING_ROWS)}
+    return render(request, "web/matching/need_waiting.html", context)
+
+
+def _waiting_need(request: HttpRequest, public_id: Any) -> Need:
+    queryset = Need.objects.waiting_for(request.user).select_related("organisation")
+    return get_for_user_or_404(queryset, public_id=public_id)
+
+
+@login_required
+@require_POST
+def need_accept(request: HttpRequest, public_id: Any) -> HttpResponse:
+    need = _waiting_need(request, public_id)
+    try:
+        accept_need(need, by=request.user)
+    except DomainError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("“%(title)s” is now a need of %(organisation)s, and %(email)s receives its mail.")
+            % {"title": need.title, "organisation": need.organisation.name, "email": need.contact_email},
+        )
+    return redirect("need-waiting")
+
+
+@login_required
+@require_POST
+def need_reject(request: HttpRequest, public_id: Any) -> HttpResponse:
+    need = _waiting_need(request, public_id)
+    try:
+        reject_need(need, by=request.user, reason=request.POST.get("reason", ""))
+    except DomainError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("“%(title)s” was rejected.") % {"title": need.title})
+    return redirect("need-waiting")
 
 
 def _get_need(request: HttpRequest, public_id: Any) -> Need:
@@ -200,7 +258,7 @@ def need_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
                 need,
                 by=request.user,
                 expected_version=form.cleaned_data["version"],
-                status=form.cleaned_data["status"],
+                status=form.cleaned_data.get("status"),
                 **fields,
             )
         except DomainError as error:
@@ -236,6 +294,9 @@ urlpatterns = [
     path("needs/posted/", need_posted, name="need-posted"),
     path("needs/confirm/<str:token>/", need_confirm, name="need-confirm"),
     path("needs/", need_list, name="need-list"),
+    path("needs/waiting/", need_waiting_list, name="need-waiting"),
+    path("needs/<uuid:public_id>/accept/", need_accept, name="need-accept"),
+    path("needs/<uuid:public_id>/reject/", need_reject, name="need-reject"),
     path("needs/new/", need_create, name="need-create"),
     path("needs/<uuid:public_id>/", need_detail, name="need-detail"),
     path("needs/<uuid:public_id>/edit/", need_edit, name="need-edit"),

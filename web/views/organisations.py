@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,13 +17,14 @@ from django.views.decorators.http import require_POST
 from accounts.access import get_for_user_or_404, require
 from lib.errors import ConflictError, DomainError
 from lib.pagination import paginate
+from network.contacts import may_change_contacts, organisation_recipients
 from network.filters import filter_organisations, organisation_cities
 from network.models import Organisation, OrganisationNote, Relationship
 from network.queries import last_contact_on, organisation_relationships, organisation_timeline
 from network.services import add_organisation_note, contact_relationship, create_organisation, update_organisation
 from partnerships.models import Partnership
 from web.forms.interactions import InteractionForm
-from web.forms.network import NoteForm, OrganisationFilterForm, OrganisationForm, add_service_errors
+from web.forms.network import ContactForm, NoteForm, OrganisationFilterForm, OrganisationForm, add_service_errors
 from web.views.contact import contact_form, handle_log_contact, timeline_rows
 
 DETAIL_ROWS = 50
@@ -107,6 +108,9 @@ def _detail_context(request: HttpRequest, organisation: Organisation, **override
         "contact_post_url": reverse("organisation-log-contact", args=[organisation.public_id]),
         "timeline": timeline_rows(organisation_timeline(user, organisation)),
         "can_add_relationship": user.has_perm("network.add_relationship"),
+        "recipients": organisation_recipients(organisation.pk),
+        "can_change_contacts": may_change_contacts(user, organisation),
+        "mail_contact_form": ContactForm(),
     }
     if can_log and "contact_form" not in overrides:
         context["contact_form"] = contact_form(request, relationships=relationships)
@@ -199,10 +203,14 @@ def organisation_edit(request: HttpRequest, public_id: str) -> HttpResponse:
         _organisations(request.user).prefetch_related("themes", "target_groups"), public_id=public_id
     )
     require(request.user, "network.change_organisation", organisation)
+    options = {
+        "organisation": organisation,
+        "by_partner": request.user.is_partner,
+        "may_change_contacts": may_change_contacts(request.user, organisation),
+    }
     if request.method != "POST":
-        form = OrganisationForm(organisation=organisation, by_partner=request.user.is_partner)
-        return _form_page(request, form, organisation)
-    form = OrganisationForm(request.POST, organisation=organisation, by_partner=request.user.is_partner)
+        return _form_page(request, OrganisationForm(**options), organisation)
+    form = OrganisationForm(request.POST, **options)
     status = 400
     if form.is_valid():
         try:
@@ -214,6 +222,9 @@ def organisation_edit(request: HttpRequest, public_id: str) -> HttpResponse:
             status = 409
         except ValidationError as error:
             add_service_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error("email", str(error))
+            status = 403
         else:
             messages.success(request, _("Changes saved."))
             return redirect("organisation-detail", organisation.public_id)

@@ -10,7 +10,8 @@ Four routers: ``needs``, ``offers``, ``matches`` and ``proposals``.
 # isort: off
 from api.routers.needs.base import matches, needs, offers, proposals
 from api.routers.needs import need_routes, offer_routes, match_routes, attention, proposal_routes  # noqa: F401
+from api.routers.needs.acceptance import waiting
 # isort: on
 
 
-__all__ = ["matches", "needs", "offers", "proposals"]
+__all__ = ["matches", "needs", "offers", "proposals", "waiting"]

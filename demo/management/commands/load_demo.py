@@ -147,6 +147,7 @@ DEMO_EXTENSIONS = [
     "agreements.demo.load_demo_agreements",
     "places.demo.load_demo_places",
     "reflection.demo.load_demo_reflection",
+    "demo.content.contacts.load_demo_contacts",
 ]
 
 
