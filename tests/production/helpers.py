@@ -56,7 +56,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def get(url: str, *, timeout: float = 10) -> tuple[int, dict[str, str], bytes]:
+def get(url: str, *, timeout: float = 60) -> tuple[int, dict[str, str], bytes]:
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
             return response.status, dict(response.headers), response.read()
@@ -68,21 +68,26 @@ def get(url: str, *, timeout: float = 10) -> tuple[int, dict[str, str], bytes]:
 def entrypoint_web(tmp_path: Path, **env: str) -> Iterator[str]:
     """`bin/brug-entrypoint web` on a free port; yields its base URL once /healthz answers."""
     port = free_port()
+    server_env = {
+        "BRUG_PYTHON": sys.executable,
+        "BRUG_BIND": f"127.0.0.1:{port}",
+        "BRUG_WEB_WORKERS": "1",
+        "BRUG_WEB_THREADS": "2",
+        **env,
+    }
     log = (tmp_path / "web.log").open("w")
-    server = subprocess.Popen(
-        [str(ROOT / "bin" / "brug-entrypoint"), "web"],
-        cwd=ROOT,
-        env=base_env(
-            BRUG_PYTHON=sys.executable,
-            BRUG_BIND=f"127.0.0.1:{port}",
-            BRUG_WEB_WORKERS="1",
-            BRUG_WEB_THREADS="2",
-            **env,
-        ),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    try:
+        server = subprocess.Popen(
+            [str(ROOT / "bin" / "brug-entrypoint"), "web"],
+            cwd=ROOT,
+            env=base_env(**server_env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    except OSError:
+        log.close()
+        raise
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
