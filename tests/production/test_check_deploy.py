@@ -20,11 +20,12 @@ def documented_production_settings() -> dict[str, str]:
 def test_check_deploy_with_the_documented_production_settings_prints_no_warning(tmp_path):
     env = documented_production_settings()
     assert env["BRUG_SSL_REDIRECT"] == "true" and int(env["BRUG_HSTS_SECONDS"]) >= 31536000
-    # The files the guide points at exist on a server; here they are made for the test.
-    (tmp_path / "key").write_text(STRONG_KEY)
-    env["BRUG_SECRET_KEY_FILE"] = str(tmp_path / "key")
-    env.pop("DATABASE_URL_FILE", None)
-    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'check.sqlite3'}"
+    # The secret files the guide points at exist on a server; here they are made for the test.
+    contents = {"BRUG_SECRET_KEY_FILE": STRONG_KEY, "DATABASE_URL_FILE": f"sqlite:///{tmp_path / 'check.sqlite3'}"}
+    for name in [name for name in env if name.endswith("_FILE")]:
+        secret = tmp_path / name.lower()
+        secret.write_text(contents.get(name, "a-secret"))
+        env[name] = str(secret)
     env["BRUG_MEDIA_ROOT"] = str(tmp_path / "media")
     done = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
