@@ -6,20 +6,23 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
+# Runtime (requirements.txt) and development (requirements-dev.txt) locks, with hashes: `make lock`.
+REQUIREMENTS := requirements.txt requirements-dev.txt
+STAMP := $(VENV)/.installed-$(shell cat $(REQUIREMENTS) | cksum | cut -d' ' -f1)
+PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # A random secret key for this clone's embedded set-up, made once and kept (git-ignored).
 SECRET_KEY_FILE := .brug-secret-key
 KEYED := BRUG_SECRET_KEY_FILE="$(CURDIR)/$(SECRET_KEY_FILE)"
 
-.PHONY: run dev test bench lint format messages check-messages worker clean
+.PHONY: run dev test bench lint format messages check-messages worker lock clean
 
-$(STAMP): requirements.txt
+$(STAMP): $(REQUIREMENTS)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Brug needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt -r requirements-dev.txt
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 
@@ -67,6 +70,13 @@ format: $(STAMP)
 messages: $(STAMP)
 	BRUG_DEBUG=1 $(BIN)/python manage.py makemessages -l nl -l en --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
 	BRUG_DEBUG=1 $(BIN)/python manage.py compile_catalogues
+
+# After a change to requirements.in or requirements-dev.in: pin and hash again (keeps the other pins).
+lock:
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet pip-tools==7.6.2
+	$(PIP_COMPILE) --output-file requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in
 
 clean:
 	rm -rf $(VENV) staticfiles
