@@ -10,7 +10,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PATH=/opt/brug/venv/bin:$PATH \
     BRUG_BIND=0.0.0.0:8000 \
     BRUG_MANIFEST_STATIC=true \
-    BRUG_MEDIA_ROOT=/srv/brug/media
+    BRUG_MEDIA_ROOT=/srv/brug/media \
+    BRUG_CACHE_URL=file:///tmp/brug-cache
 
 # WeasyPrint's Pango and fonts for the PDFs; the PostgreSQL client for backups; curl for HEALTHCHECK.
 RUN apt-get update \
@@ -25,12 +26,13 @@ RUN python -m venv /opt/brug/venv \
  && pip install --require-hashes -r /tmp/requirements.txt
 
 WORKDIR /opt/brug/app
-COPY --chown=brug:brug . .
+# The code stays owned by root: the user that runs it cannot change it.
+COPY . .
 
 # collectstatic needs settings, not secrets: a throw-away key for this step only.
 RUN BRUG_SECRET_KEY=collectstatic-only-not-a-secret bin/brug-entrypoint collectstatic \
  && mkdir -p /srv/brug/media \
- && chown -R brug:brug /srv/brug /opt/brug/app/staticfiles
+ && chown -R brug:brug /srv/brug
 
 USER brug
 EXPOSE 8000
