@@ -1,13 +1,12 @@
 """A printable PDF of one agreement version, made with WeasyPrint.
 
 Headings are in Dutch and English side by side, whatever the reader's language: the same paper
-serves both parties. No remote resources: the logo is read from the media folder, fonts are the
+serves both parties. No remote resources: the logo is embedded from the storage, fonts are the
 system's (DejaVu).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -23,17 +22,7 @@ from agreements.sections import (
     TEXT_SECTIONS,
     normalise,
 )
-
-
-def _logo_uri(institution: Any) -> str | None:
-    logo = getattr(institution, "logo", None)
-    if not logo:
-        return None
-    try:
-        path = Path(logo.path)
-    except (NotImplementedError, ValueError):
-        return None
-    return path.resolve().as_uri() if path.is_file() else None
+from lib.files import data_uri
 
 
 def pdf_context(version: AgreementVersion) -> dict[str, Any]:
@@ -52,7 +41,7 @@ def pdf_context(version: AgreementVersion) -> dict[str, Any]:
         "institution": agreement.institution,
         "organisations": organisations,
         "subject": subject,
-        "logo": _logo_uri(agreement.institution),
+        "logo": data_uri(agreement.institution.logo),
         "sections": [{"nl": s.nl, "en": s.en, "text": content[s.key]} for s in TEXT_SECTIONS],
         "balance_heading": BALANCE_HEADING,
         "evaluation_heading": EVALUATION_HEADING,

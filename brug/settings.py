@@ -1,41 +1,33 @@
-"""Brug settings: one file, read from environment variables, sane with none set.
+"""Brug settings: one file, read from environment variables through the typed helpers of brug.env.
 
-With no variables at all Brug runs on an embedded SQLite database with debug off.
+With no variables at all Brug runs on an embedded SQLite database with debug off, and then needs a
+secret key of its own (`make run` makes one). A value that is not what a variable needs stops Brug
+with a message naming the variable. Every variable is listed in the README's configuration table.
 """
 
-import os
+import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from brug.env import env_bool, env_choice, env_float, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-
-def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value else default
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    value = os.environ.get(name)
-    return [item.strip() for item in value.split(",") if item.strip()] if value else default
-
-
 DEBUG = env_bool("BRUG_DEBUG", False)
-SECRET_KEY = env_str("BRUG_SECRET_KEY", "insecure-development-key-change-me-in-production")
+# Never a public default with debug off: anyone could sign sessions, reset links and calendar tokens.
+SECRET_KEY = env_secret("BRUG_SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "BRUG_SECRET_KEY (or BRUG_SECRET_KEY_FILE, a file holding it) must be set when debug is off. "
+            "Make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'. "
+            "`make run` makes and keeps one in .brug-secret-key; `make dev` runs with BRUG_DEBUG=1."
+        )
+    SECRET_KEY = "insecure-development-key-only-with-debug-on"
 ALLOWED_HOSTS = env_list("BRUG_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("BRUG_CSRF_TRUSTED_ORIGINS", [])
 
@@ -73,6 +65,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "lib.request_id.RequestIdMiddleware",
+    "brug.probes.ProbesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -109,10 +103,13 @@ TEMPLATES = [
     },
 ]
 
+_DB_CONN_MAX_AGE = env_int("BRUG_DB_CONN_MAX_AGE", 0, minimum=0)
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / env_str('BRUG_SQLITE_NAME', 'brug.sqlite3')}"),
-        conn_max_age=env_int("BRUG_DB_CONN_MAX_AGE", 0),
+        env_secret("DATABASE_URL") or f"sqlite:///{BASE_DIR / env_str('BRUG_SQLITE_NAME', 'brug.sqlite3')}",
+        conn_max_age=_DB_CONN_MAX_AGE,
+        # A kept connection that the server dropped meanwhile is replaced instead of failing a request.
+        conn_health_checks=_DB_CONN_MAX_AGE > 0,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -148,23 +145,87 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env_str("BRUG_MEDIA_ROOT", str(BASE_DIR / "media")))
+# Every file goes through this storage: a folder by default, shared or S3-compatible storage with
+# django-storages (docs/deployment.md), e.g. storages.backends.s3.S3Storage with its options as JSON.
+_MEDIA_STORAGE_OPTIONS = env_secret("BRUG_MEDIA_STORAGE_OPTIONS")
+try:
+    _MEDIA_OPTIONS = json.loads(_MEDIA_STORAGE_OPTIONS) if _MEDIA_STORAGE_OPTIONS else {}
+except ValueError:
+    raise ImproperlyConfigured("BRUG_MEDIA_STORAGE_OPTIONS must be a JSON object.") from None
+if not isinstance(_MEDIA_OPTIONS, dict):
+    raise ImproperlyConfigured("BRUG_MEDIA_STORAGE_OPTIONS must be a JSON object.")
+_MANIFEST_STATIC = env_bool("BRUG_MANIFEST_STATIC", False)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": env_str("BRUG_MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": _MEDIA_OPTIONS,
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if env_bool("BRUG_MANIFEST_STATIC", False)
+        if _MANIFEST_STATIC
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(env_str("BRUG_MEDIA_ROOT", str(BASE_DIR / "media")))
-WHITENOISE_USE_FINDERS = True
+# Collected, hashed files in production (collectstatic at build time); the source folders otherwise.
+WHITENOISE_USE_FINDERS = not _MANIFEST_STATIC
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# One cache for every process: rate-limit counters, the network drawing, import progress, sessions
+# if asked. Redis (redis://host:6379/0) shares it between machines; the default, a folder of files,
+# between the processes of one machine (the web server and the worker of `make run`).
+_CACHE_URL = env_secret("BRUG_CACHE_URL") or f"file://{BASE_DIR / '.brug-cache'}"
+_cache = urlsplit(_CACHE_URL)
+if _cache.scheme in {"redis", "rediss", "unix"}:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}}
+elif _cache.scheme == "file" and _cache.path:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": _cache.path}}
+elif _cache.scheme == "locmem":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": _cache.netloc}}
+else:
+    raise ImproperlyConfigured(
+        "BRUG_CACHE_URL must start with redis://, rediss://, unix://, file:///a/folder or locmem://."
+    )
+CACHES["default"]["KEY_PREFIX"] = env_str("BRUG_CACHE_PREFIX", "brug")
+# Sessions stay in the database unless asked: in the cache alone, flushing it logs everyone out.
+if env_bool("BRUG_SESSIONS_IN_CACHE", False):
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 
 # The address of this Brug as people reach it, for links in mails sent outside a web request.
 BRUG_SITE_URL = env_str("BRUG_SITE_URL", "http://127.0.0.1:8000")
-EMAIL_BACKEND = env_str("BRUG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("BRUG_EMAIL_HOST", "")
+# An SMTP server once its host is set; mail is printed on the console otherwise.
+EMAIL_BACKEND = env_str(
+    "BRUG_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = env_int("BRUG_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("BRUG_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_secret("BRUG_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("BRUG_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("BRUG_EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set BRUG_EMAIL_USE_TLS (STARTTLS, port 587) or BRUG_EMAIL_USE_SSL (465), not both.")
+EMAIL_TIMEOUT = env_int("BRUG_EMAIL_TIMEOUT", 30, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("BRUG_FROM_EMAIL", "brug@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+
+def _admins(value: list[str]) -> list[tuple[str, str]]:
+    """ "Ann <ann@example.org>, ops@example.org" -> [("Ann", "ann@example.org"), ("ops", "ops@example.org")]."""
+    found = []
+    for item in value:
+        name, _sep, address = item.rpartition("<")
+        address = address.rstrip(">").strip()
+        if "@" not in address:
+            raise ImproperlyConfigured(f"BRUG_ADMINS: {item!r} is not an e-mail address.")
+        found.append((name.strip() or address.split("@")[0], address))
+    return found
+
+
+# Who receives server errors by mail (with debug off).
+ADMINS = _admins(env_list("BRUG_ADMINS", []))
 
 TASKS = {
     "default": {
@@ -175,6 +236,15 @@ TASKS = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("BRUG_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS: redirect plain HTTP, tell browsers to come back over HTTPS only (HSTS), and believe the
+# reverse proxy's header saying the original request was HTTPS (only set it behind such a proxy).
+SECURE_SSL_REDIRECT = env_bool("BRUG_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("BRUG_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("BRUG_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("BRUG_HSTS_PRELOAD", False)
+_PROXY_SSL_HEADER = env_str("BRUG_PROXY_SSL_HEADER", "").strip()
+if _PROXY_SSL_HEADER:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _PROXY_SSL_HEADER.upper().replace("-", "_"), "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -204,9 +274,49 @@ CONTENT_SECURITY_POLICY = {
 # Pages: how many rows a list shows at once.
 BRUG_PAGE_SIZE = env_int("BRUG_PAGE_SIZE", 25)
 
+# Logs: one JSON object per line on standard output (or readable text for development), each with
+# the request id; a line per request from brug.requests; server errors also by mail to ADMINS.
+_LOG_LEVEL = env_choice("BRUG_LOG_LEVEL", "warning", {"debug", "info", "warning", "error", "critical"}).upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("BRUG_LOG_LEVEL", "WARNING")},
+    "filters": {
+        "request_id": {"()": "lib.structured_logs.RequestIdFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "json": {"()": "lib.structured_logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "lib.structured_logs.StdoutHandler",
+            "formatter": env_choice("BRUG_LOG_FORMAT", "json", {"json", "text"}),
+            "filters": ["request_id"],
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": _LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": ["console", "mail_admins"], "level": _LOG_LEVEL, "propagate": False},
+        # The access log: one line per request, whatever the level of the rest.
+        "brug.requests": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Django's own per-request 4xx warnings repeat brug.requests' line.
+        "django.request": {"handlers": ["console", "mail_admins"], "level": "ERROR", "propagate": False},
+    },
 }
+
+# Server errors to Sentry as well, when a DSN is set (sentry-sdk; nothing is sent without one).
+SENTRY_DSN = env_secret("SENTRY_DSN")
+if SENTRY_DSN:
+    from brug.sentry import start_sentry
+
+    start_sentry(
+        SENTRY_DSN,
+        environment=env_str("BRUG_SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=env_float("BRUG_SENTRY_TRACES_SAMPLE_RATE", 0.0),
+    )

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import translation
@@ -34,28 +35,28 @@ BATCH = 2000
 Progress = Callable[[int, int], None] | None
 
 
-# Progress lives in a small file next to the uploads: the import's own transaction hides its
-# database writes from the page that polls, and the worker is another process.
-def _progress_path(job: ImportJob) -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports" / "progress" / f"{job.public_id}.txt"
+# Progress lives in the shared cache (Redis with several machines): the import's own transaction
+# hides its database writes from the page that polls, and the worker is another process.
+PROGRESS_SECONDS = 24 * 3600
+
+
+def _progress_key(job: ImportJob) -> str:
+    return f"imports:progress:{job.public_id}"
 
 
 def report_progress(job: ImportJob, done: int, total: int) -> None:
-    path = _progress_path(job)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"{done} {total}")
+    cache.set(_progress_key(job), (done, total), timeout=PROGRESS_SECONDS)
 
 
 def read_progress(job: ImportJob) -> tuple[int, int]:
-    try:
-        done, total = _progress_path(job).read_text().split()
-        return int(done), int(total)
-    except (OSError, ValueError):
-        return job.progress_done, job.progress_total
+    found = cache.get(_progress_key(job))
+    if isinstance(found, tuple) and len(found) == 2:
+        return int(found[0]), int(found[1])
+    return job.progress_done, job.progress_total
 
 
 def _clear_progress(job: ImportJob) -> None:
-    _progress_path(job).unlink(missing_ok=True)
+    cache.delete(_progress_key(job))
 
 
 def _data_rows(job: ImportJob, rows: list[tuple[int, list[Cell]]]) -> list[tuple[int, list[Cell]]]:

@@ -6,14 +6,13 @@ fetcher refuses every other protocol, so a PDF never reaches the network.
 
 from __future__ import annotations
 
-import base64
-import mimetypes
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from lib.files import data_uri
 from network.models import Institution
 from partnerships.report import StrategicReport
 
@@ -43,15 +42,7 @@ def bilingual(text: Any) -> str:
 
 def logo_data_uri(institution: Institution) -> str:
     """The institution's logo as a data URI, or '' when it has none or the file is gone."""
-    if not institution.logo:
-        return ""
-    try:
-        with institution.logo.open("rb") as handle:
-            data = handle.read()
-    except (OSError, ValueError):
-        return ""
-    mime = mimetypes.guess_type(institution.logo.name)[0] or "image/png"
-    return f"data:{mime};base64,{base64.b64encode(data).decode()}"
+    return data_uri(institution.logo)
 
 
 def report_html(report: StrategicReport) -> str:
