@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import DO_NOTHING, F, ForeignKey, OuterRef, QuerySet, Subquery
+from django.db.models import DO_NOTHING, F, ForeignKey, OuterRef, Q, QuerySet, Subquery
 from django.db.models.deletion import get_candidate_relations_to_delete
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -392,13 +392,12 @@ def undo_records(job: ImportJob, by: User | None, kept: dict[str, set[int]]) -> 
             MODELS[label].objects.filter(pk__in=chunk).delete()
     # Contacts gone: the newest remaining contact date is the relationship's last contact again.
     refresh_last_contact(set(touched))
-    undone = [
-        pk
-        for pk, label, object_id in job.records.values_list("pk", "model_label", "object_id")
-        if object_id not in kept.get(label, ())
-    ]
-    for chunk in chunks(undone, BATCH):
-        ImportedRecord.objects.filter(pk__in=chunk).delete()
+    # What is kept stays listed, so a later undo can take it back once nothing holds it any more.
+    still = Q(pk__in=[])
+    for label, ids in kept.items():
+        if ids:
+            still |= Q(model_label=label, object_id__in=list(ids))
+    job.records.exclude(still).delete()
     return done
 
 

@@ -150,7 +150,7 @@ def test_an_engagements_undo_keeps_an_engagement_that_got_participants_since(wor
         engagement,
         by=world.faculty,
         expected_version=engagement.version,
-        participants=[(world.student_person, "student", 12)],
+        participants=[(world.student_person, SofarRole.STUDENT, 12)],
     )
 
     refused = _refusal(job, world.coordinator)
