@@ -119,7 +119,7 @@ def find_blockers(job: ImportJob) -> UndoCheck:
         created = mine.filter(action=ImportedRecord.Action.CREATED).values("object_id")
         for rel in _referring_relations(model, label):
             blockers += _referring(job, model, label, rel, created, kept)
-        _keep_what_kept_records_point_at(label, kept)
+        _keep_what_kept_records_point_at(job, label, kept)
     total = records.count()
     check = UndoCheck(blockers=blockers, kept=dict(kept), safe=0)
     check.safe = total - check.kept_count
@@ -259,8 +259,8 @@ def _referring(
     return [_with_records(Blocker(message=message, count=count), model, label, held)]
 
 
-def _keep_what_kept_records_point_at(label: str, kept: dict[str, set[int]]) -> None:
-    """A contact moment of the import that stays keeps its relationship (created by the import) too."""
+def _keep_what_kept_records_point_at(job: ImportJob, label: str, kept: dict[str, set[int]]) -> None:
+    """A contact moment of the import that stays keeps its relationship, when the import created that too."""
     if not kept.get(label):
         return
     model = MODELS[label]
@@ -268,8 +268,9 @@ def _keep_what_kept_records_point_at(label: str, kept: dict[str, set[int]]) -> N
         if isinstance(fk, ForeignKey) and fk.related_model._meta.label_lower in MODELS:
             target = fk.related_model._meta.label_lower
             if ORDER.index(target) > ORDER.index(label):
-                ids = model._base_manager.filter(pk__in=list(kept[label])).values_list(fk.attname, flat=True)
-                kept[target].update(i for i in ids if i is not None)
+                ids = model._base_manager.filter(pk__in=list(kept[label])).values(fk.attname)
+                ours = job.records.filter(model_label=target, object_id__in=ids)
+                kept[target].update(ours.values_list("object_id", flat=True))
 
 
 def _first_field(model: Any, names: tuple[str, ...], *, relation: bool = False) -> str:

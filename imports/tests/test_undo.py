@@ -4,6 +4,7 @@ an undo of "only what is safe"."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 
 import pytest
 from django.db import connection
@@ -214,3 +215,16 @@ def _today() -> str:
 
     today = timezone.localdate()
     return f"{today.day} {formats.date_format(today, 'F')}"
+
+
+def test_a_contact_moment_of_the_import_that_stays_keeps_the_relationship_the_import_created_for_it(world):
+    from imports.undo import _keep_what_kept_records_point_at
+
+    world.faculty_person.email = "fien@uas.be"
+    world.faculty_person.save()
+    contacts = "Datum;Organisatie;Persoon;Samenvatting\r\n31/01/2025;Buurtwerk De Brug;fien@uas.be;Eerste gesprek\r\n"
+    job = _imported(world, contacts.encode(), "interactions")
+    interaction = Interaction.objects.get(summary="Eerste gesprek")
+    kept: defaultdict[str, set[int]] = defaultdict(set, {"network.interaction": {interaction.pk}})
+    _keep_what_kept_records_point_at(job, "network.interaction", kept)
+    assert kept["network.relationship"] == {interaction.relationship_id}
