@@ -12,16 +12,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import F, Model, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from rules.contrib.admin import ObjectPermissionsModelAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import ApiToken, User
 from audit.services import record
+from lib.errors import DomainError
 from lib.models import VersionedModel
 
 
@@ -51,6 +52,29 @@ class ScopedAdminMixin(ObjectPermissionsModelAdminMixin):
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
         record(request.user, "deleted in admin", obj)
         super().delete_model(request, obj)  # type: ignore[misc]
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        # The "delete selected" action: one by one through ``delete_model``, so each is audited (and
+        # admins whose deletes go through a service use it here too).
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    # A refusal by a service that the form could not foresee: a message, nothing saved, never a 500.
+    def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self._refusal_as_message(request, super().changeform_view, *args, **kwargs)  # type: ignore[misc]
+
+    def delete_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self._refusal_as_message(request, super().delete_view, *args, **kwargs)  # type: ignore[misc]
+
+    def changelist_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self._refusal_as_message(request, super().changelist_view, *args, **kwargs)  # type: ignore[misc]
+
+    def _refusal_as_message(self, request: HttpRequest, view: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except DomainError as exc:
+            messages.error(request, " ".join(str(m) for m in exc.messages))
+            return HttpResponseRedirect(request.get_full_path())
 
 
 class ScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):

@@ -36,6 +36,7 @@ class ImportJob(PublicIdModel):
         DONE = "done", _("Imported")
         FAILED = "failed", _("Failed")
         UNDONE = "undone", _("Undone")
+        PARTLY_UNDONE = "partly_undone", _("Partly undone")
 
     institution = models.ForeignKey(
         "network.Institution", on_delete=models.CASCADE, related_name="import_jobs", verbose_name=_("institution")
@@ -59,6 +60,8 @@ class ImportJob(PublicIdModel):
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # When the rows were written: a history row newer than this is a change made since (undo checks it).
+    imported_at = models.DateTimeField(_("imported"), null=True, blank=True)
 
     objects = ImportJobQuerySet.as_manager()
 
@@ -77,6 +80,10 @@ class ImportJob(PublicIdModel):
     @property
     def is_running(self) -> bool:
         return self.status in (self.Status.PREVIEWING, self.Status.IMPORTING)
+
+    @property
+    def can_undo(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.PARTLY_UNDONE)
 
 
 class ImportRow(models.Model):

@@ -14,15 +14,16 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.services import record
-from imports import writers
+from imports import undo, writers
 from imports.duplicates import index_for
 from imports.mapping import IGNORE, find_header_row, guess_mapping, target_names, targets
 from imports.models import ImportedRecord, ImportJob, ImportRow, Kind
 from imports.readers import Cell, UnreadableFile, read_table
+from imports.undo import UndoCheck
 from imports.validate import Context, clean_row, model_errors, row_errors
 from lib.bulk import RowInserter
 from lib.errors import DomainError
@@ -377,7 +378,18 @@ def run_import(job: ImportJob, *, by: Any, progress: Progress = None) -> ImportJ
             job.progress_done = job.progress_total = total
             job.error = ""
             job.summary = {**job.summary, "written": counts}
-            job.save(update_fields=["status", "progress_done", "progress_total", "error", "summary", "updated_at"])
+            job.imported_at = timezone.now()
+            job.save(
+                update_fields=[
+                    "status",
+                    "progress_done",
+                    "progress_total",
+                    "error",
+                    "summary",
+                    "imported_at",
+                    "updated_at",
+                ]
+            )
     except DomainError as exc:
         _mark(job, ImportJob.Status.PREVIEWED, " ".join(str(m) for m in exc.messages))
     except Exception:
@@ -396,25 +408,48 @@ def _mark(job: ImportJob, status: str, message: str) -> None:
     job.save(update_fields=["status", "error", "updated_at"])
 
 
-def undo_import(job: ImportJob, *, by: Any) -> None:
-    """Take a whole import back, if nothing has changed its records since. Refuses with the list otherwise."""
+def check_undo(job: ImportJob) -> UndoCheck:
+    """What an undo of ``job`` would keep back, and why (without changing anything)."""
+    return undo.find_blockers(job)
+
+
+def undo_import(job: ImportJob, *, by: Any, only_safe: bool = False) -> int:
+    """Take an import back, losing nothing written since: returns how many of its records were taken back.
+
+    When anything points at the import's records or changed them since, the undo is refused whole
+    (``UndoRefused`` lists what and where), unless the caller chose ``only_safe``: then every record
+    nothing holds back is undone, the others stay, and the import is "partly undone".
+    """
     by = by if getattr(by, "is_authenticated", False) else None
     with transaction.atomic():
         locked = ImportJob.objects.select_for_update().get(pk=job.pk)
-        _require_status(locked, ImportJob.Status.DONE)
-        if problems := writers.changed_since(locked):
+        if locked.status == ImportJob.Status.UNDONE:
+            raise DomainError(_("This import is already undone."), code="undone")
+        _require_status(locked, ImportJob.Status.DONE, ImportJob.Status.PARTLY_UNDONE)
+        check = undo.find_blockers(locked)
+        if check.blockers and not only_safe:
+            raise undo.UndoRefused(check)
+        if check.blockers and not check.safe:
             raise DomainError(
-                _("This import can no longer be undone, because its records changed since: %(list)s.")
-                % {"list": "; ".join(problems)},
-                code="changed",
+                _("Nothing of this import can be undone without losing work: %(list)s")
+                % {"list": " ".join(b.message for b in check.blockers)},
+                code="blocked",
             )
-        writers.undo_records(locked, by)
-        count = locked.records.count()
-        locked.records.all().delete()
-        locked.status = ImportJob.Status.UNDONE
-        locked.save(update_fields=["status", "updated_at"])
-        record(by, "undid import", locked, institution_id=locked.institution_id, changes={"records": count})
+        count = undo.undo_records(locked, by, check.kept)
+        kept = check.kept_count
+        locked.status = ImportJob.Status.PARTLY_UNDONE if kept else ImportJob.Status.UNDONE
+        locked.summary = {**locked.summary, "undo": {"undone": count, "kept": kept}}
+        locked.save(update_fields=["status", "summary", "updated_at"])
+        record(
+            by,
+            "undid import",
+            locked,
+            institution_id=locked.institution_id,
+            changes={"records": count, "kept": kept, "kept_because": [b.message for b in check.blockers]},
+        )
     job.status = locked.status
+    job.summary = locked.summary
+    return count
 
 
 def written_count(job: ImportJob) -> int:

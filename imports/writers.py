@@ -13,9 +13,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from django.db import connection
-from django.db.models import DO_NOTHING, Max, Q, QuerySet
-from django.db.models.deletion import get_candidate_relations_to_delete
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
@@ -27,7 +25,7 @@ from imports.models import ImportedRecord, ImportJob, ImportRow, Kind
 from lib.bulk import HistoryInserter, RowInserter, chunks
 from lib.errors import ConflictError, DomainError
 from network.contacts import CONTACT_FIELDS, authorise_contact_change, record_contact_details_change
-from network.models import Affiliation, Interaction, Organisation, Person, Relationship, SofarRole
+from network.models import Interaction, Organisation, Person, Relationship, SofarRole
 from network.services import (
     RoleSpec,
     contact_relationship,
@@ -36,7 +34,6 @@ from network.services import (
     log_interaction,
     update_person,
 )
-from partnerships.models import PartnershipParty
 
 BATCH = 2000
 Progress = Callable[[int], None]
@@ -301,148 +298,3 @@ ROW_WRITERS: dict[str, Callable[[ImportJob, ImportRow, User | None], list[Import
     Kind.ENGAGEMENTS: _engagement,
     Kind.INTERACTIONS: _interaction,
 }
-
-
-# Undo -------------------------------------------------------------------------------------------
-
-
-def changed_since(job: ImportJob) -> list[str]:
-    """Records of the import that someone changed, deleted or started to use since: undo must not lose that."""
-    problems: list[str] = []
-    records = list(job.records.values_list("model_label", "object_id", "action", "version_after"))
-    by_label: dict[str, list[tuple[int, str, int | None]]] = {}
-    for label, object_id, action, version in records:
-        by_label.setdefault(label, []).append((object_id, action, version))
-    for label, items in by_label.items():
-        model = MODELS[label]
-        for chunk in chunks(items, BATCH):
-            ids = [object_id for object_id, _action, _version in chunk]
-            has_version = hasattr(model, "version")
-            current = dict(model.objects.filter(pk__in=ids).values_list("pk", "version" if has_version else "pk"))
-            for object_id, _action, version in chunk:
-                if object_id not in current:
-                    problems.append(
-                        _("%(what)s #%(id)s was deleted") % {"what": model._meta.verbose_name, "id": object_id}
-                    )
-                elif has_version and current[object_id] != version:
-                    obj = model.objects.get(pk=object_id)
-                    problems.append(
-                        _("%(what)s '%(name)s' was changed") % {"what": model._meta.verbose_name, "name": obj}
-                    )
-        if len(problems) >= 50:
-            break
-    if "network.organisation" in by_label:
-        problems.extend(_organisations_in_use(_created_organisations(job)))
-    if "network.relationship" in by_label:
-        mine = job.records.filter(model_label="network.interaction").values("object_id")
-        others = Interaction.objects.filter(
-            relationship_id__in=[object_id for object_id, _a, _v in by_label["network.relationship"]]
-        ).exclude(pk__in=mine)
-        for interaction in others.select_related("relationship")[:20]:
-            problems.append(_("a contact moment was logged since on '%(name)s'") % {"name": interaction.relationship})
-    return problems[:50]
-
-
-def _created_organisations(job: ImportJob) -> QuerySet[ImportedRecord, dict[str, Any]]:
-    """The ids of the organisations the import created, as a subquery (one query, not one per batch)."""
-    return job.records.filter(model_label="network.organisation", action=ImportedRecord.Action.CREATED).values(
-        "object_id"
-    )
-
-
-def _organisations_in_use(created: QuerySet[ImportedRecord, dict[str, Any]]) -> list[str]:
-    used: set[int] = set()
-    used.update(Affiliation.objects.filter(organisation_id__in=created).values_list("organisation_id", flat=True))
-    used.update(Engagement.objects.filter(organisation_id__in=created).values_list("organisation_id", flat=True))
-    used.update(PartnershipParty.objects.filter(organisation_id__in=created).values_list("organisation_id", flat=True))
-    used.update(User.objects.filter(organisation_id__in=created).values_list("organisation_id", flat=True))
-    used.update(Relationship.objects.filter(a_organisation_id__in=created).values_list("a_organisation_id", flat=True))
-    used.update(Relationship.objects.filter(b_organisation_id__in=created).values_list("b_organisation_id", flat=True))
-    names = Organisation.objects.filter(pk__in=list(used)[:20]).values_list("name", flat=True)
-    return [_("organisation '%(name)s' is in use since the import") % {"name": name} for name in names]
-
-
-def undo_records(job: ImportJob, by: User | None) -> None:
-    """Restore what the import updated and delete what it created (newest kinds first)."""
-    records = list(job.records.order_by("-pk").values_list("model_label", "object_id", "action", "before"))
-    for label, object_id, action, before in records:
-        if action != ImportedRecord.Action.UPDATED:
-            continue
-        _restore(MODELS[label], object_id, before or {}, by)
-    order = [
-        "network.interaction",
-        "network.relationship",
-        "engagements.engagement",
-        "engagements.course",
-        "network.person",
-        "network.organisation",
-    ]
-    touched = [o for label, o, action, _b in records if label == "network.relationship" and action == "created"]
-    for label in order:
-        ids = [o for lab, o, action, _b in records if lab == label and action == ImportedRecord.Action.CREATED]
-        if label == "network.interaction" and ids:
-            touched += list(Interaction.objects.filter(pk__in=ids).values_list("relationship_id", flat=True).distinct())
-        if label == "network.organisation":
-            _delete_organisations(job, by)
-            continue
-        for chunk in chunks(ids, 500):
-            MODELS[label].objects.filter(pk__in=chunk).delete()
-    # Contacts gone: the newest remaining contact date is the relationship's last contact again.
-    for relationship in Relationship.objects.filter(pk__in=set(touched)).annotate(
-        newest=Max("interactions__occurred_on")
-    ):
-        Relationship.objects.filter(pk=relationship.pk).update(last_contact_on=relationship.newest)
-
-
-def _delete_organisations(job: ImportJob, by: User | None) -> None:
-    """Delete the organisations an import created, as Django's delete would, without its cost per row.
-
-    One that something points at since (a note, say) goes through Django's delete, which cascades as
-    it always does. The others (the usual case: undo refuses when one is in use) get their "deleted"
-    history row as django-simple-history writes it, lose their theme and target-group links and are
-    deleted with one statement.
-    """
-    created = _created_organisations(job)
-    candidates = list(get_candidate_relations_to_delete(Organisation._meta))
-    used: set[int] = set()
-    for rel in candidates:
-        if rel.on_delete is not DO_NOTHING and not rel.related_model._meta.auto_created:
-            used.update(
-                rel.related_model._base_manager.filter(**{f"{rel.field.name}__in": created})
-                .values_list(rel.field.attname, flat=True)
-                .distinct()
-            )
-    if used:
-        Organisation.objects.filter(pk__in=list(used)).delete()
-    history = HistoryInserter(Organisation, history_type="-", user_id=by.pk if by else None, now=timezone.now())
-    rows = Organisation.objects.filter(pk__in=created).values(*history.tracked).iterator(chunk_size=BATCH)
-    for chunk in chunks(rows, BATCH):
-        history.insert(chunk)
-    for rel in candidates:
-        if rel.related_model._meta.auto_created:
-            rel.related_model._base_manager.filter(**{f"{rel.field.name}__in": created}).delete()
-    sql, params = created.query.sql_with_params()
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {quote(Organisation._meta.db_table)} WHERE {quote(Organisation._meta.pk.column)} IN ({sql})",
-            params,
-        )
-
-
-def _restore(model: Any, object_id: int, before: dict[str, Any], by: User | None) -> None:
-    obj = model.objects.get(pk=object_id)
-    fields = dict(before)
-    m2m = {k: fields.pop(k) for k in list(fields) if k in (*M2M, "teachers")}
-    for name in ("course", "organisation"):
-        if name in fields and model is Engagement:
-            fields[f"{name}_id"] = fields.pop(name)
-    for field in model._meta.concrete_fields:
-        if field.name in fields and isinstance(fields[field.name], str) and field.get_internal_type() == "DateField":
-            fields[field.name] = dt.date.fromisoformat(fields[field.name])
-    for name, value in fields.items():
-        setattr(obj, name, value)
-    obj.version += 1
-    obj.save()
-    for name, ids in m2m.items():
-        getattr(obj, name).set(ids)

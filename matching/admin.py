@@ -1,8 +1,15 @@
-"""Admin for data fixes in matching, read through the same access mechanism as the web (see ``accounts.admin``)."""
+"""Admin for data fixes in matching, read through the same access mechanism as the web (see ``accounts.admin``).
+
+A match's status moves its need's status and counts against the partner's capacity (the load guard), so
+matches are read only here and statuses are changed only through the matching pages and API.
+"""
+
+from typing import Any
 
 from django.contrib import admin
+from django.http import HttpRequest
 
-from accounts.admin import ScopedAdmin
+from accounts.admin import ReadOnlyAdmin, ScopedAdmin
 from matching.models import (
     DigestItem,
     Match,
@@ -21,7 +28,8 @@ class NeedAdmin(ScopedAdmin):
     list_filter = ("status", "language")
     search_fields = ("title", "organisation__name", "contact_email")
     raw_id_fields = ("organisation", "created_by")
-    readonly_fields = ("confirm_token_hash", "confirm_expires_at")
+    # Set by confirming, matching and closing (the services), never typed in.
+    readonly_fields = ("status", "confirm_token_hash", "confirm_expires_at")
 
 
 @admin.register(Offer)
@@ -33,11 +41,14 @@ class OfferAdmin(ScopedAdmin):
 
 
 @admin.register(Match)
-class MatchAdmin(ScopedAdmin):
+class MatchAdmin(ReadOnlyAdmin):
     list_display = ("need", "offer", "institution", "channel", "status", "proposed_at")
     list_filter = ("status", "channel")
     raw_id_fields = ("need", "offer", "engagement", "proposed_by", "overridden_by")
     readonly_fields = ("response_token_hash", "response_expires_at")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(OrganisationProposal)

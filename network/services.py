@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -218,7 +218,7 @@ def _ends(actor: Actor, prefix: str) -> dict[str, Any]:
     return {f"{prefix}_person": actor, f"{prefix}_organisation": None}
 
 
-def _check_owners(institution_id: int, owners: Sequence[Person]) -> None:
+def check_owners(institution_id: int, owners: Sequence[Person]) -> None:
     if not owners:
         raise DomainError({"owners": _("Every relationship needs at least one owner inside the institution.")})
     for owner in owners:
@@ -247,7 +247,7 @@ def create_relationship(
             raise DomainError({field: _("An organisation takes part in the organisation role.")})
         if isinstance(actor, Person) and actor.institution_id != institution.pk:
             raise DomainError({field: _("This person is not in your institution's network.")})
-    _check_owners(institution.pk, owners)
+    check_owners(institution.pk, owners)
     relationship = Relationship(
         institution=institution, a_role=a_role, b_role=b_role, description=description, **_ends(a, "a"), **_ends(b, "b")
     )
@@ -266,7 +266,7 @@ def set_relationship_owners(
     (``network.queries.owners_fingerprint``): when given and no longer current, nothing changes (conflict)."""
     if expected_owners is not None and owners_fingerprint(relationship) != expected_owners:
         raise ConflictError()
-    _check_owners(relationship.institution_id, owners)
+    check_owners(relationship.institution_id, owners)
     relationship.owners.set(owners)
     Relationship.objects.filter(pk=relationship.pk).update(orphaned=False)
     relationship.orphaned = False
@@ -299,6 +299,22 @@ def contact_relationship(user: Any, organisation: Organisation) -> Relationship:
     )
 
 
+def interaction_errors(
+    relationship: Relationship, occurred_on: dt.date, summary: str, mode: str, intermediary: Person | None
+) -> dict[str, str]:
+    """What is wrong with a contact moment, per field (empty when nothing is): the rules of every face."""
+    errors: dict[str, str] = {}
+    if not (summary or "").strip():
+        errors["summary"] = _("Say in a few words what the contact was about.")
+    if occurred_on > timezone.localdate():
+        errors["occurred_on"] = _("A contact moment cannot be in the future.")
+    if mode == Interaction.Mode.INTERMEDIARY and intermediary is None:
+        errors["intermediary"] = _("Name the intermediary, or choose a direct contact.")
+    if intermediary is not None and intermediary.institution_id != relationship.institution_id:
+        errors["intermediary"] = _("This person is not in your institution's network.")
+    return errors
+
+
 @transaction.atomic
 def log_interaction(
     relationship: Relationship,
@@ -313,16 +329,7 @@ def log_interaction(
     decision: str = "",
 ) -> Interaction:
     summary = (summary or "").strip()
-    errors: dict[str, str] = {}
-    if not summary:
-        errors["summary"] = _("Say in a few words what the contact was about.")
-    if occurred_on > timezone.localdate():
-        errors["occurred_on"] = _("A contact moment cannot be in the future.")
-    if mode == Interaction.Mode.INTERMEDIARY and intermediary is None:
-        errors["intermediary"] = _("Name the intermediary, or choose a direct contact.")
-    if intermediary is not None and intermediary.institution_id != relationship.institution_id:
-        errors["intermediary"] = _("This person is not in your institution's network.")
-    if errors:
+    if errors := interaction_errors(relationship, occurred_on, summary, mode, intermediary):
         raise DomainError(errors)
     interaction = Interaction(
         relationship=relationship,
@@ -346,6 +353,55 @@ def log_interaction(
         relationship.last_contact_on = occurred_on
     record(by, "logged contact", relationship, changes={"date": occurred_on.isoformat(), "channel": channel})
     return interaction
+
+
+INTERACTION_FIELDS = ("occurred_on", "summary", "channel", "mode", "initiated_by", "intermediary", "decision")
+
+
+@transaction.atomic
+def update_interaction(interaction: Interaction, *, by: Any, **fields: Any) -> Interaction:
+    """Correct a contact moment; the relationship's last contact date follows (also when moved earlier)."""
+    values = {name: fields.get(name, getattr(interaction, name)) for name in INTERACTION_FIELDS}
+    relationship = interaction.relationship
+    errors = interaction_errors(
+        relationship, values["occurred_on"], values["summary"], values["mode"], values["intermediary"]
+    )
+    if errors:
+        raise DomainError(errors)
+    if values["mode"] != Interaction.Mode.INTERMEDIARY:
+        values["intermediary"] = None
+    changes = {k: v for k, v in values.items() if getattr(interaction, k) != v}
+    for name, value in values.items():
+        setattr(interaction, name, value)
+    interaction.summary = interaction.summary.strip()
+    interaction.full_clean(exclude=["relationship", "institution", "logged_by", "intermediary"])
+    interaction.save()
+    refresh_last_contact([relationship.pk])
+    record(by, "changed contact", relationship, changes=changes)
+    return interaction
+
+
+@transaction.atomic
+def delete_interactions(interactions: Iterable[Interaction], *, by: Any) -> int:
+    """Remove contact moments (a data fix); each relationship's last contact date follows."""
+    items = list(interactions)
+    for interaction in items:
+        record(
+            by,
+            "removed contact",
+            interaction.relationship,
+            changes={"date": interaction.occurred_on.isoformat(), "summary": interaction.summary[:200]},
+        )
+    Interaction.objects.filter(pk__in=[i.pk for i in items]).delete()
+    refresh_last_contact({i.relationship_id for i in items})
+    return len(items)
+
+
+def refresh_last_contact(relationship_ids: Iterable[int]) -> None:
+    """Set each relationship's last contact date to its newest contact moment again (one statement)."""
+    newest = Interaction.objects.filter(relationship_id=OuterRef("pk")).order_by().values("relationship_id")
+    newest = newest.annotate(last=Max("occurred_on")).values("last")
+    Relationship.objects.filter(pk__in=list(relationship_ids)).update(last_contact_on=Subquery(newest))
 
 
 def refresh_orphaned(relationship_ids: Iterable[int] | None = None, *, institution_id: int | None = None) -> None:

@@ -19,7 +19,7 @@ from partnerships.models import HandOver, Partnership, PartnershipParty
 PARTNERSHIP_FIELDS = ("title", "summary", "kind", "basis", "stage", "status", "campus", "start_date", "end_date")
 
 
-def _check_owners(institution_id: int, owners: Sequence[Person]) -> None:
+def check_owners(institution_id: int, owners: Sequence[Person]) -> None:
     if not owners:
         raise DomainError({"owners": _("A partnership needs at least one owner inside the institution.")})
     for owner in owners:
@@ -42,7 +42,7 @@ def create_partnership(
 ) -> Partnership:
     if not organisations:
         raise DomainError({"organisations": _("Choose at least one partner organisation.")})
-    _check_owners(institution.pk, owners)
+    check_owners(institution.pk, owners)
     partnership = Partnership(
         institution=institution, title=title, **{k: v for k, v in fields.items() if k in PARTNERSHIP_FIELDS}
     )
@@ -83,7 +83,7 @@ def update_partnership(
             [PartnershipParty(partnership=partnership, organisation=o) for o in organisations if o.pk not in existing]
         )
     if owners is not None:
-        _check_owners(partnership.institution_id, owners)
+        check_owners(partnership.institution_id, owners)
         partnership.owners.set(owners)
         Partnership.objects.filter(pk=partnership.pk).update(orphaned=False)
         changes["owners"] = [str(o) for o in owners]

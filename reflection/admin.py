@@ -75,9 +75,16 @@ class WorkshopSessionAdmin(ScopedAdmin):
 
 
 class ConsentInline(admin.TabularInline):
+    """Consent is recorded and withdrawn on the case's page: withdrawing unpublishes a case that names the partner."""
+
     model = CaseConsent
     extra = 0
-    raw_id_fields = ("organisation", "recorded_by")
+    fields = ("organisation", "given_by", "given_on", "recorded_by", "recorded_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
 
 
 class PhotoInline(admin.TabularInline):
@@ -93,4 +100,6 @@ class PracticeCaseAdmin(ScopedAdmin):
     list_select_related = ("institution",)
     search_fields = ("title", "slug")
     raw_id_fields = ("partnership", "created_by")
+    # Publishing checks every partner's consent (``publish_case``): done on the case's page.
+    readonly_fields = ("published", "published_at")
     inlines = [ConsentInline, PhotoInline]

@@ -167,7 +167,7 @@ class ImportDetailOut(ImportOut):
 
     @staticmethod
     def resolve_can_undo(obj: ImportJob) -> bool:
-        return obj.status == ImportJob.Status.DONE
+        return obj.can_undo
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -475,10 +475,13 @@ def confirm(request: HttpRequest, public_id: UUID) -> Any:
 
 
 @router.post("/{public_id}/undo", response=codes({200: ImportDetailOut}, 400, 403, 404), summary="Undo an import")
-def undo(request: HttpRequest, public_id: UUID) -> ImportJob:
-    """Take the whole import back: created records are removed, updated ones restored. Refused (400, with the
-    list) once any of its records has changed since."""
+def undo(request: HttpRequest, public_id: UUID, only_safe: bool = False) -> ImportJob:
+    """Take the import back: created records are removed, updated ones restored. It never loses work done since:
+    while any of its records was changed, or anything points at one (a contact moment, a note, a workbook, a
+    participation ...), the undo is refused (400) and `errors.undo` says, per kind, what blocks it, by whom, when
+    and on which records. With `only_safe=true` everything else is undone, those records stay, and the import
+    becomes `partly_undone`. An undone import answers 400 ("already undone")."""
     job = _changeable(request, public_id)
-    services.undo_import(job, by=acting_user(request))
+    services.undo_import(job, by=acting_user(request), only_safe=only_safe)
     job.refresh_from_db()
     return job

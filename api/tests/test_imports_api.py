@@ -16,7 +16,7 @@ from imports.models import ImportJob
 from imports.readers import MAX_COLUMNS
 from imports.tests.conftest import belgian_csv
 from network.models import Organisation
-from network.services import update_organisation
+from network.services import add_organisation_note, update_organisation
 from tests import factories as f
 
 # Messages are asserted in English (the preview speaks the importing user's language); Dutch is the default.
@@ -369,9 +369,49 @@ def test_an_import_whose_records_changed_since_is_not_undone(world, api_as):
     update_organisation(new, by=None, expected_version=new.version, city="Elders")
     response = client.post(f"/imports/{job.public_id}/undo", None)
     assert response.status_code == 400
-    assert "can no longer be undone" in response.json()["detail"]
+    [blocker] = response.json()["errors"]["undo"]
+    assert blocker.startswith("1 organisation was changed since the import on ")
+    assert blocker.endswith("It concerns “Huiswerkklas Noord”.")
     assert Organisation.objects.filter(name="Huiswerkklas Noord").exists()
     assert client.get(f"/imports/{job.public_id}").json()["status"] == "done"
+
+
+def test_only_safe_undoes_the_rest_and_keeps_what_a_note_was_written_on(world, api_as):
+    job = services.create_job(
+        by=world.coordinator,
+        institution=world.a,
+        kind="organisations",
+        name="partners.csv",
+        data=belgian_csv("Huiswerkklas Noord;;9000;Gent;;;;;", "Taalcafé Zuid;;9000;Gent;;;;;"),
+    )
+    services.set_mapping(job, job.mapping)
+    services.build_preview(job)
+    client = api_as(world.coordinator)
+    assert client.post(f"/imports/{job.public_id}/confirm", None).status_code == 200
+    noted = Organisation.objects.get(name="Taalcafé Zuid")
+    add_organisation_note(noted, by=world.coordinator, text="Bellen na de zomer")
+    refused = client.post(f"/imports/{job.public_id}/undo", None)
+    assert refused.status_code == 400
+    assert "1 internal note written since the import" in refused.json()["detail"]
+    assert Organisation.objects.filter(name="Huiswerkklas Noord").exists()
+
+    response = client.post(f"/imports/{job.public_id}/undo?only_safe=true", None)
+    assert response.status_code == 200, response.content
+    assert (response.json()["status"], response.json()["can_undo"]) == ("partly_undone", True)
+    assert list(Organisation.objects.filter(name__in=["Huiswerkklas Noord", "Taalcafé Zuid"])) == [noted]
+    assert noted.notes.get().text == "Bellen na de zomer"
+    again = client.post(f"/imports/{job.public_id}/undo?only_safe=true", None)
+    assert again.status_code == 400
+    assert "Nothing of this import can be undone without losing work" in again.json()["detail"]
+
+
+def test_undoing_an_undone_import_says_so(world, api_as):
+    job = organisations_job(world)
+    client = api_as(world.coordinator)
+    client.post(f"/imports/{job.public_id}/confirm", None)
+    assert client.post(f"/imports/{job.public_id}/undo", None).status_code == 200
+    response = client.post(f"/imports/{job.public_id}/undo", None)
+    assert (response.status_code, response.json()["detail"]) == (400, "This import is already undone.")
 
 
 def test_a_refused_import_writes_nothing_and_says_why(world, api_as):

@@ -60,3 +60,22 @@ def test_the_bench_imports_and_a_second_import_changes_nothing(settings, tmp_pat
     assert result["second_changed_nothing"] is True
     assert result["second_unchanged"] == 300
     assert result["undone"] is True
+
+
+def test_the_undo_command_refuses_with_the_list_then_undoes_only_what_is_safe(world, tmp_path, capsys):
+    from imports.models import ImportJob
+    from network.services import add_organisation_note
+
+    path = tmp_path / "partners.csv"
+    path.write_bytes(belgian_csv("Huiswerkklas Noord;;9000;Gent;;;;;", "Taalcafé Zuid;;9000;Gent;;;;;"))
+    call_command("import_spreadsheet", str(path), "--kind", "organisations", "--institution", "uas")
+    job = ImportJob.objects.get()
+    noted = Organisation.objects.get(name="Taalcafé Zuid")
+    add_organisation_note(noted, by=world.coordinator, text="Bellen na de zomer")
+    with pytest.raises(CommandError, match="sinds de import geschreven door Cora Coördinator"):
+        call_command("undo_import", str(job.public_id), "--institution", "uas")
+    with pytest.raises(CommandError, match="No import"):
+        call_command("undo_import", str(job.public_id), "--institution", "hb", "--only-safe")
+    call_command("undo_import", str(job.public_id), "--institution", "uas", "--only-safe")
+    assert "Undone: 1 records taken back, 1 kept." in capsys.readouterr().out
+    assert list(Organisation.objects.filter(name__in=["Huiswerkklas Noord", "Taalcafé Zuid"])) == [noted]

@@ -13,7 +13,7 @@ from imports import services
 from imports.models import ImportJob, ImportRow
 from imports.tests.conftest import belgian_csv, xlsx
 from network.models import Organisation
-from network.services import update_organisation
+from network.services import add_organisation_note, update_organisation
 
 # These tests read English messages; Dutch is the default (tests/test_i18n_switch.py).
 pytestmark = pytest.mark.usefixtures("english")
@@ -181,9 +181,32 @@ def test_undo_refused_lists_the_changed_records(world, as_user):
     services.run_import(job, by=world.coordinator)
     new = Organisation.objects.get(name="Nieuw Eén")
     update_organisation(new, by=None, expected_version=new.version, city="Elders")
-    response = as_user(world.coordinator).post(reverse("import-undo", args=[job.public_id]), follow=True)
-    assert "Nieuw Eén&#x27; was changed" in response.content.decode()
+    response = as_user(world.coordinator).post(reverse("import-undo", args=[job.public_id]))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "1 organisation was changed since the import" in html
+    assert f'<a href="{reverse("organisation-detail", args=[new.public_id])}">Nieuw Eén</a>' in html
+    assert "Undo the rest" not in html, "nothing else is left to undo"
     assert Organisation.objects.filter(name="Nieuw Eén").exists()
+
+
+def test_undo_refused_for_a_note_offers_to_undo_the_rest_which_keeps_the_note(world, as_user):
+    job = _job_for(world, belgian_csv("Nieuw Eén;;9000;Gent;;;;;", "Nieuw Twee;;9000;Gent;;;;;"))
+    services.run_import(job, by=world.coordinator)
+    noted = Organisation.objects.get(name="Nieuw Twee")
+    add_organisation_note(noted, by=world.faculty, text="Bellen na de zomer")
+    client = as_user(world.coordinator)
+    response = client.post(reverse("import-undo", args=[job.public_id]))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "1 internal note written since the import by Fien Docent" in html
+    assert 'name="only_safe" value="1"' in html and "Undo the rest (1 record)" in html
+    assert Organisation.objects.filter(name="Nieuw Eén").exists()
+
+    response = client.post(reverse("import-undo", args=[job.public_id]), {"only_safe": "1"}, follow=True)
+    assert "Part of the import is undone: 1 records taken back, 1 kept" in response.content.decode()
+    assert list(Organisation.objects.filter(name__startswith="Nieuw")) == [noted]
+    assert noted.notes.get().text == "Bellen na de zomer"
 
 
 def test_a_large_file_runs_in_the_background_with_a_progress_bar(world, as_user, settings, monkeypatch):

@@ -24,6 +24,7 @@ from accounts.access import get_for_user_or_404, require
 from imports import services
 from imports.models import ImportJob, ImportRow
 from imports.readers import max_upload_bytes, read_table
+from imports.undo import UndoRefused
 from lib.errors import DomainError
 from lib.pagination import paginate
 from web.forms.imports import JobFilterForm, MappingForm, PreviewFilterForm, UploadForm
@@ -156,9 +157,17 @@ def import_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 def _detail(
-    request: HttpRequest, job: ImportJob, *, mapping_form: MappingForm | None = None, status: int = 200
+    request: HttpRequest,
+    job: ImportJob,
+    *,
+    mapping_form: MappingForm | None = None,
+    status: int = 200,
+    refused: UndoRefused | None = None,
 ) -> HttpResponse:
     context: dict[str, Any] = {"nav": "imports", "job": job, "summary": job.summary}
+    if refused is not None:
+        context["undo_blockers"] = [_blocker_context(blocker) for blocker in refused.check.blockers]
+        context["undo_safe"] = refused.check.safe
     if job.status in (ImportJob.Status.UPLOADED, ImportJob.Status.MAPPED, ImportJob.Status.PREVIEWED):
         context["mapping_form"] = mapping_form or MappingForm(job=job, samples=_samples(job))
         context["open_mapping"] = job.status != ImportJob.Status.PREVIEWED or mapping_form is not None
@@ -167,7 +176,7 @@ def _detail(
     if job.is_running:
         context["progress"] = _progress_context(job)
     context["to_write"] = int(job.summary.get("create", 0)) + int(job.summary.get("update", 0))
-    context["can_undo"] = job.status == ImportJob.Status.DONE
+    context["can_undo"] = job.can_undo
     return render(request, "web/imports/detail.html", context, status=status)
 
 
@@ -229,15 +238,50 @@ def import_decide(request: HttpRequest, public_id: Any) -> HttpResponse:
 @login_required
 @require_POST
 def import_undo(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """Undo the import; refused, the page lists what blocks it, with links, and offers to undo only the rest."""
     job = _job(request, public_id)
     require(request.user, "imports.change_importjob", job)
+    only_safe = request.POST.get("only_safe") == "1"
     try:
-        services.undo_import(job, by=request.user)
+        count = services.undo_import(job, by=request.user, only_safe=only_safe)
+    except UndoRefused as exc:
+        job.refresh_from_db()
+        return _detail(request, job, refused=exc, status=400)
     except DomainError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("The import is undone: its records are removed or restored."))
+        if job.status == ImportJob.Status.PARTLY_UNDONE:
+            kept = job.summary.get("undo", {}).get("kept", 0)
+            messages.success(
+                request,
+                _(
+                    "Part of the import is undone: %(undone)s records taken back, %(kept)s kept "
+                    "because work was done on them since."
+                )
+                % {"undone": count, "kept": kept},
+            )
+        else:
+            messages.success(request, _("The import is undone: its records are removed or restored."))
     return redirect("import-detail", public_id=job.public_id)
+
+
+# The page of each kind of record an import writes, for the links in an undo refusal.
+RECORD_PAGES = {
+    "network.organisation": "organisation-detail",
+    "network.person": "person-detail",
+    "network.relationship": "relationship-detail",
+    "engagements.course": "course-detail",
+    "engagements.engagement": "engagement-detail",
+}
+
+
+def _blocker_context(blocker: Any) -> dict[str, Any]:
+    links = []
+    for ref in blocker.records:
+        page = RECORD_PAGES.get(ref.label)
+        url = reverse(page, args=[ref.public_id]) if page and ref.public_id else ""
+        links.append({"name": ref.name, "url": url})
+    return {"message": blocker.message, "links": links, "more": blocker.more}
 
 
 def _progress_context(job: ImportJob) -> dict[str, Any]:
