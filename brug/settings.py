@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "audit",
     "network",
     "accounts",
+    "mail",
+    "operations",
     "partnerships",
     "engagements",
     "assessment",
