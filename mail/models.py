@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lib.models import PublicIdModel
+
 
 class OutgoingMailQuerySet(models.QuerySet["OutgoingMail"]):
     def for_user(self, user: object) -> OutgoingMailQuerySet:
@@ -18,7 +20,7 @@ class OutgoingMailQuerySet(models.QuerySet["OutgoingMail"]):
         return self.filter(outbox_scope(user))
 
 
-class OutgoingMail(models.Model):
+class OutgoingMail(PublicIdModel):
     class Status(models.TextChoices):
         WAITING = "waiting", _("Waiting to be sent")
         SENDING = "sending", _("Being sent")

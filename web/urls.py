@@ -21,6 +21,7 @@ from web.views import (
     network_graph,
     offers,
     organisations,
+    outbox,
     partnerships,
     people,
     places,
@@ -72,4 +73,5 @@ urlpatterns = [
     *exports.urlpatterns,
     *reports.urlpatterns,
     *network_graph.urlpatterns,
+    *outbox.urlpatterns,
 ]
