@@ -132,9 +132,7 @@ def recover_lost_tasks(*, now: dt.datetime | None = None) -> dict[str, list[str]
                 logger.warning("Task %s (%s) lost its worker %s; queued again", result.pk, result.task_path, worker)
         else:
             message = f"The worker {worker} stopped while running this task, {len(result.worker_ids)} times."
-            if claimed.update(
-                status="FAILED", finished_at=now, exception_class_path=LOST, traceback=message
-            ):
+            if claimed.update(status="FAILED", finished_at=now, exception_class_path=LOST, traceback=message):
                 failed.append(str(result.pk))
                 logger.error("Task %s (%s) failed: %s", result.pk, result.task_path, message)
     WorkerHeartbeat.objects.filter(last_seen__lt=now - dt.timedelta(days=1)).delete()
