@@ -11,9 +11,4 @@ class OperationsConfig(AppConfig):
 
         from operations.workers import on_task_started
 
-        try:
-            from django_tasks_db.backend import DatabaseBackend
-        except ImportError:  # pragma: no cover - another queue backend
-            return
-        # Only the database queue's workers beat; the immediate backend runs inside the caller.
-        task_started.connect(on_task_started, sender=DatabaseBackend, dispatch_uid="brug-worker-heartbeat")
+        task_started.connect(on_task_started, dispatch_uid="brug-worker-heartbeat")

@@ -83,8 +83,14 @@ def start_heartbeat(worker_id: str) -> None:
 
 
 def on_task_started(sender: Any, task_result: Any, **kwargs: Any) -> None:
-    """``task_started`` of the database queue's worker: the first task starts the heartbeat."""
-    if task_result.worker_ids:
+    """``task_started`` of the database queue's worker: the first task starts the heartbeat. Only
+    that queue's workers beat (its worker sends the backend itself; the immediate backend, running
+    inside the caller, sends its class)."""
+    try:
+        from django_tasks_db.backend import DatabaseBackend
+    except ImportError:  # pragma: no cover - another queue backend
+        return
+    if isinstance(sender, DatabaseBackend) and task_result.worker_ids:
         start_heartbeat(task_result.worker_ids[-1])
 
 
