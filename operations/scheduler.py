@@ -203,11 +203,18 @@ def scheduler_status(*, now: dt.datetime | None = None) -> list[dict[str, Any]]:
                 "last_run_at": last.started_at if last else None,
                 "last_status": last.status if last else "",
                 "last_error": failed.error if failed else "",
+                "last_error_line": error_line(failed.error) if failed else "",
                 "last_error_at": failed.started_at if failed else None,
                 "next_run_at": job.next_slot(now),
             }
         )
     return status
+
+
+def error_line(error: str) -> str:
+    """The last line of a traceback (the exception and its message): what the office is shown."""
+    lines = [line.strip() for line in error.strip().splitlines() if line.strip()]
+    return lines[-1][:300] if lines else ""
 
 
 def last_run_at() -> dt.datetime | None:

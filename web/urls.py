@@ -30,6 +30,7 @@ from web.views import (
     reflection,
     relationships,
     reports,
+    schedule,
     signing,
     strategic,
     suggestions,
@@ -74,4 +75,5 @@ urlpatterns = [
     *reports.urlpatterns,
     *network_graph.urlpatterns,
     *outbox.urlpatterns,
+    *schedule.urlpatterns,
 ]
