@@ -45,3 +45,29 @@ def job_state(job_id: int) -> None:
             }
         )
     )
+
+
+def edit_after_demo() -> None:
+    """Edits on top of the demo: an upload (a media file) and a changed organisation with its history."""
+    from network.models import Organisation
+
+    start_big_preview(50)
+    organisation = Organisation.objects.order_by("pk").first()
+    organisation.mission = "Na de demo bijgewerkt ✓"
+    organisation.save()
+    print(json.dumps({"ok": True}))
+
+
+def table_digest() -> None:
+    """Every table's row count and a checksum of all its rows, in any order."""
+    import hashlib
+
+    from django.db import connection
+
+    digest = {}
+    with connection.cursor() as cursor:
+        for table in sorted(connection.introspection.table_names(cursor)):
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608 - introspected
+            rows = sorted(repr(tuple(bytes(v) if isinstance(v, memoryview) else v for v in row)) for row in cursor)
+            digest[table] = [len(rows), hashlib.sha256("\n".join(rows).encode()).hexdigest()]
+    print(json.dumps(digest))
