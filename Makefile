@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench lint format messages check-messages worker clean
+.PHONY: run test bench lint format messages check-messages worker scheduler clean
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Brug needs Python 3.11 or newer")'
@@ -23,7 +23,8 @@ run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	BRUG_DEBUG=1 $(BIN)/python manage.py db_worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py scheduler & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	BRUG_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)
@@ -34,6 +35,10 @@ bench: $(STAMP)
 
 worker: $(STAMP)
 	$(BIN)/python manage.py db_worker
+
+# The periodic jobs (brug/schedule.py): reminders, digests, retention, lost-task checks. Safe to run on several machines.
+scheduler: $(STAMP)
+	$(BIN)/python manage.py scheduler
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
