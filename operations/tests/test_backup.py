@@ -4,6 +4,7 @@ PostgreSQL, whichever the tests run on)."""
 
 from __future__ import annotations
 
+import io
 import json
 import tarfile
 
@@ -55,7 +56,7 @@ def test_the_demo_with_edits_is_restored_into_an_empty_database_table_for_table(
     # A second restore into what is no longer empty is refused, unless forced.
     with pytest.raises(AssertionError, match="not empty"):
         target.manage("restore", str(archive))
-    target.python("from network.models import Organisation; Organisation.objects.all().delete(); print('{}')")
+    target.python("from audit.models import AuditEntry; AuditEntry.objects.all().delete(); print('{}')")
     target.manage("restore", "--force", str(archive))
     assert target.python(DIGEST) == before
 
@@ -72,7 +73,6 @@ def test_a_damaged_archive_is_refused_before_anything_is_replaced(deployments, t
             if member.name.startswith("database."):
                 data = data[:-100] + b"\0" * 100
             member.size = len(data)
-            import io
 
             out.addfile(member, io.BytesIO(data))
     target = deployments("target")
