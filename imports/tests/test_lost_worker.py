@@ -72,7 +72,7 @@ def test_the_page_says_the_worker_was_lost_removes_the_half_preview_and_offers_r
     assert AuditEntry.objects.filter(action="retried import", actor=world.coordinator).exists()
 
 
-def test_the_api_shows_an_interrupted_import_and_cancels_it_back_to_the_mapping(world, queue):
+def test_the_api_shows_an_interrupted_import_and_cancels_it_back_to_the_mapping(world, queue, english):
     job = _previewing(world)
     _lose_the_worker(job)
     client = ApiClient(world.coordinator)
