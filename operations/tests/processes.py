@@ -70,7 +70,7 @@ class Deployment:
             self.env["BRUG_SQLITE_NAME"] = str(tmp / f"{self.name}.sqlite3")
         self.processes: list[subprocess.Popen[bytes]] = []
 
-    def manage(self, *args: str, env: dict[str, str] | None = None, timeout: float = 300) -> str:
+    def manage(self, *args: str, env: dict[str, str] | None = None, timeout: float = 1800) -> str:
         done = subprocess.run(
             [sys.executable, "manage.py", *args],
             cwd=ROOT,
