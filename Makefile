@@ -16,7 +16,7 @@ PORT ?= 8000
 SECRET_KEY_FILE := .brug-secret-key
 KEYED := BRUG_SECRET_KEY_FILE="$(CURDIR)/$(SECRET_KEY_FILE)"
 
-.PHONY: run dev test bench lint format messages check-messages worker lock clean
+.PHONY: run dev test bench lint format messages check-messages worker scheduler lock clean
 
 $(STAMP): $(REQUIREMENTS)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Brug needs Python 3.11 or newer")'
@@ -36,8 +36,7 @@ run: $(STAMP) $(SECRET_KEY_FILE)
 	@export PATH="$(CURDIR)/$(BIN):$$PATH" $(KEYED) BRUG_MANIFEST_STATIC=1 BRUG_LOG_FORMAT=text; \
 	bin/brug-entrypoint migrate && bin/brug-entrypoint collectstatic && bin/brug-entrypoint manage load_demo || exit 1; \
 	bin/brug-entrypoint worker & worker=$$!; \
-	scheduler=; \
-	if python manage.py help run_scheduler >/dev/null 2>&1; then bin/brug-entrypoint scheduler & scheduler=$$!; fi; \
+	bin/brug-entrypoint scheduler & scheduler=$$!; \
 	trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	bin/brug-entrypoint web --bind $(HOST):$(PORT)
 
@@ -46,7 +45,8 @@ dev: $(STAMP)
 	@export BRUG_DEBUG=1 BRUG_LOG_FORMAT=text; \
 	$(BIN)/python manage.py migrate --noinput && $(BIN)/python manage.py load_demo || exit 1; \
 	$(BIN)/python manage.py db_worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py scheduler & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)
@@ -57,6 +57,10 @@ bench: $(STAMP) $(SECRET_KEY_FILE)
 
 worker: $(STAMP) $(SECRET_KEY_FILE)
 	$(KEYED) $(BIN)/python manage.py db_worker
+
+# The periodic jobs (brug/schedule.py): reminders, digests, retention, lost-task checks. Safe to run on several machines.
+scheduler: $(STAMP) $(SECRET_KEY_FILE)
+	$(KEYED) $(BIN)/python manage.py scheduler
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

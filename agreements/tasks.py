@@ -4,18 +4,15 @@ Signing links. The queue holds only the signatory's id and the site's address; t
 the secret, keeps its hash and sends the mail in one transaction (as the assessment invitations
 do), so the secret never rests in the task table.
 
-Reminders. ``send_due_reminders`` sends every reminder whose day has come, in the recipient's
-language. A reminder is *claimed* before it is sent (status pending/failed → sending, in one
-guarded statement: ``SELECT ... FOR UPDATE SKIP LOCKED`` on PostgreSQL, a conditional UPDATE on
-SQLite), so two workers, or a worker restarted halfway, never send it twice; a send that fails
-is marked failed with the error and taken again by the next run, up to ``MAX_ATTEMPTS`` times.
-A claim older than ``STALE_CLAIM`` (a worker that died between claiming and sending) is taken
-again: in that rare crash a reminder may go twice rather than never.
+Reminders. ``send_due_reminders`` hands every reminder whose day has come to the outbox
+(``mail.services.queue_mail``), in the recipient's language; the outbox delivers it and retries a
+mail server that is down. A reminder is *claimed* before it is queued (status pending/failed →
+sending, in one guarded statement: ``SELECT ... FOR UPDATE SKIP LOCKED`` on PostgreSQL, a
+conditional UPDATE on SQLite), so two workers never take it both; its outbox key is the
+reminder's id, so a claim taken again after a worker died (``STALE_CLAIM``) never queues a copy.
 
-How it runs. ``manage.py send_reminders`` enqueues one run (put it in cron, daily); with
-``--daily`` the run enqueues its own next run for tomorrow morning (``run_after``), so a
-worker started with ``manage.py db_worker`` keeps sending every day without cron. Starting the
-chain twice does no harm: a run only plans the next one if none is planned yet.
+How it runs. The scheduler (``manage.py scheduler``, ``brug/schedule.py``) runs it every
+morning; ``manage.py send_reminders`` enqueues one run by hand.
 """
 
 from __future__ import annotations
@@ -24,14 +21,12 @@ import datetime as dt
 import logging
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django_tasks import task
+from django_tasks import TaskContext, task
 
 from agreements.models import Reminder, Signatory
 
@@ -40,14 +35,17 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 STALE_CLAIM = dt.timedelta(hours=1)
 BATCH = 100
-DAILY_AT = dt.time(7, 0)
 
 
-@task()
-def send_signing_link(signatory_id: int, base_url: str) -> None:
+@task(takes_context=True)
+def send_signing_link(context: TaskContext, signatory_id: int, base_url: str) -> None:
     """Mail one signatory a fresh link to the version they are asked to sign, in their language."""
     from agreements.services import LinkState, issue_link, link_state
+    from mail.services import is_queued, queue_mail
 
+    key = f"agreements.signing:{context.task_result.id}"
+    if is_queued(key):
+        return
     signatory = (
         Signatory.objects.select_related("agreement__institution", "version", "agreement__created_by")
         .filter(pk=signatory_id)
@@ -58,7 +56,7 @@ def send_signing_link(signatory_id: int, base_url: str) -> None:
     with transaction.atomic(), translation.override(signatory.language):
         token = issue_link(signatory)
         agreement = signatory.agreement
-        context = {
+        values = {
             "signatory": signatory,
             "agreement": agreement,
             "version": signatory.version,
@@ -66,15 +64,16 @@ def send_signing_link(signatory_id: int, base_url: str) -> None:
             "link": base_url.rstrip("/") + reverse("agreement-sign", args=[token]),
             "sender": agreement.created_by,
         }
-        subject = " ".join(render_to_string("agreements/mail/signing_subject.txt", context).split())
-        body = render_to_string("agreements/mail/signing.txt", context)
-        EmailMultiAlternatives(
-            subject,
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [signatory.email],
-            headers={"Content-Language": signatory.language},
-        ).send()
+        subject = " ".join(render_to_string("agreements/mail/signing_subject.txt", values).split())
+        body = render_to_string("agreements/mail/signing.txt", values)
+        queue_mail(
+            key=key,
+            to=[signatory.email],
+            subject=subject,
+            body=body,
+            language=signatory.language,
+            institution_id=agreement.institution_id,
+        )
 
 
 def _due(today: dt.date) -> QuerySet[Reminder]:
@@ -105,6 +104,8 @@ def claim_due_reminders(today: dt.date, *, exclude: set[int] = frozenset(), limi
 
 
 def _send_one(reminder: Reminder, base_url: str) -> None:
+    from mail.services import queue_mail
+
     agreement = reminder.agreement
     with translation.override(reminder.language):
         context = {
@@ -116,13 +117,14 @@ def _send_one(reminder: Reminder, base_url: str) -> None:
         }
         subject = " ".join(render_to_string("agreements/mail/reminder_subject.txt", context).split())
         body = render_to_string("agreements/mail/reminder.txt", context)
-        EmailMultiAlternatives(
-            subject,
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [reminder.recipient],
-            headers={"Content-Language": reminder.language},
-        ).send()
+        queue_mail(
+            key=f"agreements.reminder:{reminder.pk}",
+            to=[reminder.recipient],
+            subject=subject,
+            body=body,
+            language=reminder.language,
+            institution_id=agreement.institution_id,
+        )
 
 
 def send_claimed(ids: list[int], base_url: str) -> tuple[int, int]:
@@ -145,31 +147,8 @@ def send_claimed(ids: list[int], base_url: str) -> tuple[int, int]:
     return sent, failed
 
 
-def next_morning(now: dt.datetime | None = None) -> dt.datetime:
-    local = timezone.localtime(now)
-    day = local.date() + dt.timedelta(days=1)
-    return dt.datetime.combine(day, DAILY_AT, tzinfo=timezone.get_current_timezone())
-
-
-def _plan_next_run() -> None:
-    backend = send_due_reminders.get_backend()
-    if not getattr(backend, "supports_defer", False):
-        return
-    try:
-        from django_tasks_db.models import DBTaskResult
-    except ImportError:  # pragma: no cover - another queue backend
-        DBTaskResult = None  # noqa: N806
-    if DBTaskResult is not None:
-        planned = DBTaskResult.objects.filter(
-            task_path=send_due_reminders.module_path, status="READY", run_after__gt=timezone.now()
-        )
-        if planned.exists():
-            return
-    send_due_reminders.using(run_after=next_morning()).enqueue(daily=True)
-
-
 @task()
-def send_due_reminders(daily: bool = False) -> dict[str, Any]:
+def send_due_reminders() -> dict[str, Any]:
     """Move agreements along the calendar, then send every reminder whose day has come."""
     from agreements.services import refresh_statuses, site_url
 
@@ -182,6 +161,4 @@ def send_due_reminders(daily: bool = False) -> dict[str, Any]:
         tried.update(ids)
         s, f = send_claimed(ids, base_url)
         sent, failed = sent + s, failed + f
-    if daily:
-        _plan_next_run()
     return {"sent": sent, "failed": failed, "statuses_changed": moved}

@@ -21,6 +21,7 @@ from api.routers import (
     institution,
     matching,
     needs,
+    operations,
     organisations,
     partnerships,
     people,
@@ -101,3 +102,4 @@ api.add_router("/places", places.router)
 api.add_router("/places", campus_settings.router)
 api.add_router("/reflection", reflection.router)
 api.add_router("/imports", imports.router)
+api.add_router("/operations", operations.router)

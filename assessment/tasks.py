@@ -6,26 +6,30 @@ until someone prunes it; sending the mail inside the web request would make the 
 the mail server. So the queue holds only the respondent's id and the site's address, and the
 task mints a fresh token, stores its hash and sends it, in one transaction: if the mail fails,
 the hash is rolled back and the earlier link (if any) still works; a retry sends a new one.
+The mail goes through the outbox (``mail.services.queue_mail``) in that same transaction; a task
+run again after its worker died finds its mail already queued and mints no second link.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django_tasks import task
+from django_tasks import TaskContext, task
 
 from assessment.models import Respondent, Round
 
 
-@task()
-def send_invitation(respondent_id: int, base_url: str) -> None:
+@task(takes_context=True)
+def send_invitation(context: TaskContext, respondent_id: int, base_url: str) -> None:
     """Mail one respondent a new personal link, in the respondent's language."""
     from assessment.services import contact_line, issue_link
+    from mail.services import is_queued, queue_mail
 
+    key = f"assessment.invitation:{context.task_result.id}"
+    if is_queued(key):
+        return
     respondent = (
         Respondent.objects.select_related(
             "round__instrument", "round__institution", "round__partnership", "round__created_by__person"
@@ -38,7 +42,7 @@ def send_invitation(respondent_id: int, base_url: str) -> None:
     with transaction.atomic(), translation.override(respondent.language):
         token = issue_link(respondent)
         round_ = respondent.round
-        context = {
+        values = {
             "respondent": respondent,
             "round": round_,
             "instrument": round_.instrument,
@@ -48,13 +52,13 @@ def send_invitation(respondent_id: int, base_url: str) -> None:
             "closes_on": round_.closes_on,
             "contact": contact_line(round_),
         }
-        subject = " ".join(render_to_string("assessment/mail/invitation_subject.txt", context).split())
-        body = render_to_string("assessment/mail/invitation.txt", context)
-        message = EmailMultiAlternatives(
-            subject,
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [respondent.email],
-            headers={"Content-Language": respondent.language},
+        subject = " ".join(render_to_string("assessment/mail/invitation_subject.txt", values).split())
+        body = render_to_string("assessment/mail/invitation.txt", values)
+        queue_mail(
+            key=key,
+            to=[respondent.email],
+            subject=subject,
+            body=body,
+            language=respondent.language,
+            institution_id=round_.institution_id,
         )
-        message.send()

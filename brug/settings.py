@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "audit",
     "network",
     "accounts",
+    "mail",
+    "operations",
     "partnerships",
     "engagements",
     "assessment",
@@ -232,6 +234,17 @@ TASKS = {
         "BACKEND": env_str("BRUG_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# Work that survives a crash (operations.workers, mail.services): a task whose worker stopped
+# beating for the lease is run again by another worker, up to the attempts; mail is retried after
+# the retry seconds, doubling each time, up to its attempts, then shown to the office.
+BRUG_WORKER_HEARTBEAT_SECONDS = env_int("BRUG_WORKER_HEARTBEAT_SECONDS", 5)
+BRUG_WORKER_LEASE_SECONDS = env_int("BRUG_WORKER_LEASE_SECONDS", 60)
+BRUG_TASK_MAX_ATTEMPTS = env_int("BRUG_TASK_MAX_ATTEMPTS", 3)
+BRUG_MAIL_RETRY_SECONDS = env_int("BRUG_MAIL_RETRY_SECONDS", 60)
+BRUG_MAIL_MAX_ATTEMPTS = env_int("BRUG_MAIL_MAX_ATTEMPTS", 8)
+# The periodic jobs (manage.py scheduler): a module with a SCHEDULE list.
+BRUG_SCHEDULE_MODULE = env_str("BRUG_SCHEDULE_MODULE", "brug.schedule")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("BRUG_SECURE_COOKIES", False)

@@ -58,6 +58,10 @@ class ImportJob(PublicIdModel):
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
     error = models.TextField(_("error"), blank=True)
+    # The background task of a large preview or import, and, once its worker was lost, which step
+    # ("previewing" or "importing") it interrupted, so that step can be retried or cancelled.
+    task_id = models.CharField(max_length=64, blank=True)
+    interrupted = models.CharField(max_length=20, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # When the rows were written: a history row newer than this is a change made since (undo checks it).
@@ -84,6 +88,12 @@ class ImportJob(PublicIdModel):
     @property
     def can_undo(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.PARTLY_UNDONE)
+    def can_retry(self) -> bool:
+        return self.status == self.Status.FAILED and bool(self.interrupted)
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.can_retry or self.is_running
 
 
 class ImportRow(models.Model):

@@ -186,7 +186,7 @@ def start_preview(job: ImportJob) -> None:
         job.progress_done = 0
         job.save(update_fields=["status", "progress_done", "updated_at"])
         report_progress(job, 0, job.progress_total)
-        preview_task.enqueue(job.pk)
+        _remember_task(job, preview_task.enqueue(job.pk))
     else:
         build_preview(job)
 
@@ -196,6 +196,9 @@ def build_preview(job: ImportJob, progress: Progress = None) -> ImportJob:
     try:
         with translation.override(_language(job)):
             _build_preview(job, progress)
+    except _Cancelled:
+        ImportRow.objects.filter(job=job).delete()
+        _clear_progress(job)
     except DomainError as exc:
         _fail(job, " ".join(str(m) for m in exc.messages))
     except Exception:
@@ -280,7 +283,16 @@ def _build_preview(job: ImportJob, progress: Progress) -> None:
     _clear_progress(job)
 
 
+class _Cancelled(Exception):
+    """Someone cancelled the preview the worker is building."""
+
+
 def _progress(job: ImportJob, progress: Progress, done: int, total: int) -> None:
+    if (
+        job.status == ImportJob.Status.PREVIEWING
+        and not ImportJob.objects.filter(pk=job.pk, status=job.status).exists()
+    ):
+        raise _Cancelled
     report_progress(job, done, total)
     if progress:
         progress(done, total)
@@ -336,7 +348,7 @@ def start_import(job: ImportJob, *, by: Any) -> None:
         job.progress_done = 0
         job.save(update_fields=["status", "progress_done", "updated_at"])
         report_progress(job, 0, _to_write(job))
-        import_task.enqueue(job.pk, getattr(by, "pk", None))
+        _remember_task(job, import_task.enqueue(job.pk, getattr(by, "pk", None)))
     else:
         run_import(job, by=by)
 
@@ -454,3 +466,98 @@ def undo_import(job: ImportJob, *, by: Any, only_safe: bool = False) -> int:
 
 def written_count(job: ImportJob) -> int:
     return ImportedRecord.objects.filter(job=job).count()
+
+
+# ---------------------------------------------------------------------------------------------- lost workers
+
+
+def _remember_task(job: ImportJob, result: Any) -> None:
+    # An update of these two fields only: the immediate backend may already have finished the job.
+    job.task_id, job.interrupted = str(result.id), ""
+    ImportJob.objects.filter(pk=job.pk).update(task_id=job.task_id, interrupted="")
+
+
+def recover_interrupted(job: ImportJob) -> bool:
+    """If the task behind a running preview or import is over (its worker was lost and it was given up,
+    or it ended without moving the job on), say so on the job and offer retry and cancel. A preview's
+    half-written rows are removed. Returns whether the job was interrupted."""
+    from operations.workers import task_state
+
+    if not job.is_running or not job.task_id or task_state(job.task_id) not in ("FAILED", "SUCCESSFUL"):
+        return False
+    step = job.status
+    with translation.override(_language(job)):
+        message = (
+            _("The preview stopped halfway because the background worker was lost. Retry it, or cancel.")
+            if step == ImportJob.Status.PREVIEWING
+            else _(
+                "The import stopped because the background worker was lost; nothing was imported. Retry it, or cancel."
+            )
+        )
+    with transaction.atomic():
+        if not ImportJob.objects.filter(pk=job.pk, status=step).update(
+            status=ImportJob.Status.FAILED, interrupted=step, error=message
+        ):
+            return False
+        if step == ImportJob.Status.PREVIEWING:
+            ImportRow.objects.filter(job=job).delete()
+        record(None, "import interrupted", job, institution_id=job.institution_id, changes={"step": step})
+    _clear_progress(job)
+    job.status, job.interrupted, job.error = ImportJob.Status.FAILED, step, message
+    return True
+
+
+def recover_interrupted_imports() -> int:
+    """Every running preview or import whose task is over; run by the scheduler. Returns how many."""
+    jobs = ImportJob.objects.filter(status__in=[ImportJob.Status.PREVIEWING, ImportJob.Status.IMPORTING]).exclude(
+        task_id=""
+    )
+    return sum(recover_interrupted(job) for job in jobs)
+
+
+def retry_job(job: ImportJob, *, by: Any) -> ImportJob:
+    """Run the step a lost worker interrupted again: the preview, or the import."""
+    if not job.can_retry:
+        raise DomainError(_("Only an import that was interrupted can be retried."), code="status")
+    step = job.interrupted
+    with transaction.atomic():
+        job.status = ImportJob.Status.MAPPED if step == ImportJob.Status.PREVIEWING else ImportJob.Status.PREVIEWED
+        job.interrupted, job.error = "", ""
+        job.save(update_fields=["status", "interrupted", "error", "updated_at"])
+        record(by, "retried import", job, institution_id=job.institution_id, changes={"step": step})
+    if step == ImportJob.Status.PREVIEWING:
+        start_preview(job)
+    else:
+        start_import(job, by=by)
+    return job
+
+
+def cancel_job(job: ImportJob, *, by: Any) -> ImportJob:
+    """Stop a preview (the worker stops at its next batch), an import not yet begun, or an interrupted
+    step, and go back to where the user was before it: the mapping, or the preview."""
+    from operations.workers import task_state
+
+    with transaction.atomic():
+        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        step = locked.interrupted if locked.can_retry else locked.status
+        if not locked.can_cancel:
+            raise DomainError(_("Only a running or interrupted import can be cancelled."), code="status")
+        if locked.status == ImportJob.Status.IMPORTING and task_state(locked.task_id) == "RUNNING":
+            raise DomainError(
+                _(
+                    "The import is being written right now, all at once, so it cannot be stopped halfway. "
+                    "Wait until it is done, then undo it if you want."
+                ),
+                code="running",
+            )
+        if step == ImportJob.Status.PREVIEWING:
+            locked.status = ImportJob.Status.MAPPED
+            ImportRow.objects.filter(job=locked).delete()
+        else:
+            locked.status = ImportJob.Status.PREVIEWED
+        locked.interrupted, locked.error = "", ""
+        locked.save(update_fields=["status", "interrupted", "error", "updated_at"])
+        record(by, "cancelled import", locked, institution_id=locked.institution_id, changes={"step": step})
+    _clear_progress(locked)
+    job.status, job.interrupted, job.error = locked.status, "", ""
+    return job

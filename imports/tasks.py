@@ -24,3 +24,10 @@ def import_task(job_id: int, user_id: int | None) -> None:
     job = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.IMPORTING).first()
     if job is not None:
         run_import(job, by=User.objects.filter(pk=user_id).first() if user_id else None)
+
+
+def recover_interrupted_imports() -> int:
+    """Scheduled (in the scheduler's process): previews and imports whose worker was lost for good."""
+    from imports.services import recover_interrupted_imports as recover
+
+    return recover()

@@ -9,12 +9,11 @@ or weekly by ``manage.py send_matching_digests``).
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django_tasks import task
+from django_tasks import TaskContext, task
 
 from matching.models import DigestItem, Match, Need
 
@@ -23,34 +22,43 @@ def _site(base_url: str | None) -> str:
     return (base_url or settings.BRUG_SITE_URL).rstrip("/")
 
 
-def _send(template: str, context: dict, to: list[str], language: str) -> None:
+def _send(key: str, template: str, context: dict, to: list[str], language: str) -> None:
+    """Queue the mail in the outbox; it is delivered (and retried) once the transaction commits."""
+    from mail.services import queue_mail
+
     subject = " ".join(render_to_string(f"matching/mail/{template}_subject.txt", context).split())
     body = render_to_string(f"matching/mail/{template}.txt", context)
-    EmailMultiAlternatives(
-        subject, body, settings.DEFAULT_FROM_EMAIL, to, headers={"Content-Language": language}
-    ).send()
+    queue_mail(key=key, to=to, subject=subject, body=body, language=language)
 
 
-@task()
-def send_need_confirmation(need_id: int, base_url: str | None = None) -> None:
+def _key(context: TaskContext, name: str) -> str:
+    return f"matching.{name}:{context.task_result.id}"
+
+
+@task(takes_context=True)
+def send_need_confirmation(context: TaskContext, need_id: int, base_url: str | None = None) -> None:
     """Mail the contact of a need posted through the public form a link to confirm it."""
+    from mail.services import is_queued
     from matching.services import issue_confirm_link
 
+    key = _key(context, "need_confirmation")
+    if is_queued(key):
+        return
     need = Need.objects.select_related("organisation").filter(pk=need_id, status=Need.Status.UNCONFIRMED).first()
     if need is None or not need.contact_email:
         return
     with transaction.atomic(), translation.override(need.language):
         token = issue_confirm_link(need)
-        context = {
+        values = {
             "need": need,
             "link": _site(base_url) + reverse("need-confirm", args=[token]),
             "expires": need.confirm_expires_at,
         }
-        _send("need_confirm", context, [need.contact_email], need.language)
+        _send(key, "need_confirm", values, [need.contact_email], need.language)
 
 
-@task()
-def send_match_response(match_id: int) -> None:
+@task(takes_context=True)
+def send_match_response(context: TaskContext, match_id: int) -> None:
     """Tell whoever proposed a match how the partner answered."""
     match = (
         Match.objects.select_related("need__organisation", "offer", "proposed_by__person").filter(pk=match_id).first()
@@ -62,11 +70,11 @@ def send_match_response(match_id: int) -> None:
     if not email:
         return
     with translation.override(user.language or "nl"):
-        context = {
+        values = {
             "match": match,
             "link": _site(None) + reverse("match-detail", args=[match.public_id]),
         }
-        _send("match_response", context, [email], user.language or "nl")
+        _send(_key(context, "match_response"), "match_response", values, [email], user.language or "nl")
 
 
 def digest_recipients(organisation_id: int) -> tuple[list[str], str]:
@@ -78,9 +86,11 @@ def digest_recipients(organisation_id: int) -> tuple[list[str], str]:
     return mail_recipients(organisation_id)
 
 
-@task()
-def send_digest(organisation_id: int, base_url: str | None = None) -> int:
-    """Send the organisation one mail with every unsent item; returns how many items it carried."""
+@task(takes_context=True)
+def send_digest(context: TaskContext, organisation_id: int, base_url: str | None = None) -> int:
+    """Send the organisation one mail with every unsent item; returns how many items it carried.
+
+    The items are marked sent in the transaction that queues the mail, so a second run finds none."""
     from matching.services import issue_response_link
 
     recipients, language = digest_recipients(organisation_id)
@@ -110,9 +120,9 @@ def send_digest(organisation_id: int, base_url: str | None = None) -> int:
                 continue  # withdrawn or answered meanwhile: nothing to ask any more
             entries.append({"item": item, "match": match, "link": link})
         organisation = items[0].organisation
-        context = {"organisation": organisation, "entries": entries}
+        values = {"organisation": organisation, "entries": entries}
         if entries:
-            _send("digest", context, recipients, language)
+            _send(_key(context, "digest"), "digest", values, recipients, language)
         DigestItem.objects.filter(pk__in=[i.pk for i in items]).update(sent_at=timezone.now())
     return len(entries)
 

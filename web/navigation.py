@@ -88,6 +88,8 @@ def sections_for(user: Any) -> list[Section]:
             [
                 ("reports", _("Reports"), "reports", staff),
                 ("imports", _("Imports"), "import-list", user.has_perm("imports.use_imports")),
+                ("outbox", _("Outgoing mail"), "outbox", user.has_perm("mail.view_outbox")),
+                ("schedule", _("Scheduled jobs"), "schedule", user.has_perm("operations.view_schedule")),
             ],
         ),
     ]

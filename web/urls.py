@@ -22,6 +22,7 @@ from web.views import (
     offers,
     organisation_contacts,
     organisations,
+    outbox,
     partnerships,
     people,
     places,
@@ -30,6 +31,7 @@ from web.views import (
     reflection,
     relationships,
     reports,
+    schedule,
     signing,
     strategic,
     suggestions,
@@ -74,4 +76,6 @@ urlpatterns = [
     *exports.urlpatterns,
     *reports.urlpatterns,
     *network_graph.urlpatterns,
+    *outbox.urlpatterns,
+    *schedule.urlpatterns,
 ]

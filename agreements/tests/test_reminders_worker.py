@@ -1,4 +1,4 @@
-"""Reminders through the real database queue and worker: sent once, a failed one retried, none doubled."""
+"""Reminders through the real database queue, worker and outbox: sent once, a failed one retried, none doubled."""
 
 from __future__ import annotations
 
@@ -11,12 +11,13 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
 from agreements.models import Reminder
 from agreements.services import send_agreement
-from agreements.tasks import claim_due_reminders, next_morning, send_due_reminders
+from agreements.tasks import claim_due_reminders
 from agreements.tests.helpers import SPECS, make_agreement, today
+from mail.models import OutgoingMail
+from mail.services import flush_outbox
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -74,14 +75,17 @@ def test_the_worker_sends_due_reminders_retries_a_failure_and_never_sends_twice(
 
     call_command("send_reminders", stdout=io.StringIO())
     _work()
-    failed = Reminder.objects.get(status=Reminder.Status.FAILED)
-    assert failed.attempts == 1 and "mail server down" in failed.last_error
+    # Both reminders are handed to the outbox; the mail server refused one of them, which waits.
+    assert set(Reminder.objects.values_list("status", flat=True)) == {Reminder.Status.SENT}
+    waiting = OutgoingMail.objects.get(status=OutgoingMail.Status.WAITING)
+    assert waiting.attempts == 1 and "mail server down" in waiting.last_error
     assert len(_reminder_mails()) == 1
 
-    call_command("send_reminders", stdout=io.StringIO())
+    # Its retry is planned after a back-off; the worker leaves it until then, the sweep sends it when due.
     _work()
-    assert set(Reminder.objects.values_list("status", flat=True)) == {Reminder.Status.SENT}
-    assert Reminder.objects.get(pk=failed.pk).attempts == 2
+    assert len(_reminder_mails()) == 1
+    flush_outbox(now=waiting.next_attempt_at)
+    assert OutgoingMail.objects.get(pk=waiting.pk).status == OutgoingMail.Status.SENT
     mails = _reminder_mails()
     assert sorted(m.to[0] for m in mails) == ["cora@uas.example", "pia@brug.example"]
     # Each in the recipient's language.
@@ -93,8 +97,8 @@ def test_the_worker_sends_due_reminders_retries_a_failure_and_never_sends_twice(
     # A restarted worker, a second run: nothing goes twice.
     call_command("send_reminders", stdout=io.StringIO())
     _work()
+    flush_outbox(now=timezone.now() + dt.timedelta(days=1))
     assert len(_reminder_mails()) == 2
-    assert DBTaskResult.objects.filter(status="READY").count() == 0
 
 
 @pytest.mark.django_db(transaction=True)
@@ -107,19 +111,6 @@ def test_a_claimed_reminder_cannot_be_claimed_by_a_second_worker(world, queue):
     second = claim_due_reminders(today())
     assert len(first) == 2 and second == []
     assert set(Reminder.objects.values_list("status", flat=True)) == {Reminder.Status.SENDING}
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_daily_run_plans_its_next_run_once(world, queue):
-    send_due_reminders.enqueue(daily=True)
-    _work()
-    planned = DBTaskResult.objects.filter(status="READY")
-    assert planned.count() == 1
-    assert planned.get().run_after == next_morning()
-    # Starting the chain again does not make a second one.
-    send_due_reminders.enqueue(daily=True)
-    _work()
-    assert DBTaskResult.objects.filter(status="READY").count() == 1
 
 
 @pytest.mark.django_db(transaction=True)

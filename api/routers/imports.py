@@ -126,6 +126,8 @@ class ImportDetailOut(ImportOut):
     can_decide: bool
     can_confirm: bool
     can_undo: bool
+    can_retry: bool = Field(description="A lost background worker interrupted the preview or import: run it again.")
+    can_cancel: bool = Field(description="A running preview, an import not yet begun, or an interrupted step.")
 
     @staticmethod
     def resolve_progress(obj: ImportJob) -> dict[str, int]:
@@ -168,6 +170,14 @@ class ImportDetailOut(ImportOut):
     @staticmethod
     def resolve_can_undo(obj: ImportJob) -> bool:
         return obj.can_undo
+
+    @staticmethod
+    def resolve_can_retry(obj: ImportJob) -> bool:
+        return obj.can_retry
+
+    @staticmethod
+    def resolve_can_cancel(obj: ImportJob) -> bool:
+        return obj.can_cancel
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -385,8 +395,11 @@ def upload(request: HttpRequest, kind: Form[KindValue], file: File[UploadedFile]
 @router.get("/{public_id}", response=codes({200: ImportDetailOut}, 403, 404), summary="One import")
 def get_import(request: HttpRequest, public_id: UUID) -> ImportJob:
     """Status and progress, the columns with their mapping and first values, the fields they can fill, the
-    preview's counts and why the last step failed (`error`). The rows themselves: `/rows`."""
-    return _job(request, public_id)
+    preview's counts and why the last step failed (`error`). The rows themselves: `/rows`. A step whose
+    background worker was lost shows as `failed` with `can_retry` and `can_cancel`."""
+    job = _job(request, public_id)
+    services.recover_interrupted(job)
+    return job
 
 
 @router.get("/{public_id}/rows", response=codes({200: list[RowOut]}, 403, 404), summary="Preview rows of an import")
@@ -483,5 +496,29 @@ def undo(request: HttpRequest, public_id: UUID, only_safe: bool = False) -> Impo
     becomes `partly_undone`. An undone import answers 400 ("already undone")."""
     job = _changeable(request, public_id)
     services.undo_import(job, by=acting_user(request), only_safe=only_safe)
+    job.refresh_from_db()
+    return job
+
+
+@router.post(
+    "/{public_id}/retry",
+    response=codes({200: ImportDetailOut, 202: ImportDetailOut}, 400, 403, 404),
+    summary="Retry an interrupted preview or import",
+)
+def retry(request: HttpRequest, public_id: UUID) -> Any:
+    """Run again the step (preview or import) that a lost background worker interrupted (`can_retry`). A large
+    file goes back to the worker: 202 with status `previewing` or `importing`; poll the detail."""
+    job = _changeable(request, public_id)
+    services.retry_job(job, by=acting_user(request))
+    job.refresh_from_db()
+    return Status(202, job) if job.is_running else job
+
+
+@router.post("/{public_id}/cancel", response=codes({200: ImportDetailOut}, 400, 403, 404), summary="Cancel")
+def cancel(request: HttpRequest, public_id: UUID) -> ImportJob:
+    """Stop a running preview, an import not yet begun, or an interrupted step (`can_cancel`), and go back to
+    the mapping or the preview. An import being written cannot be stopped halfway (400)."""
+    job = _changeable(request, public_id)
+    services.cancel_job(job, by=acting_user(request))
     job.refresh_from_db()
     return job

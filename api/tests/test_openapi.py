@@ -152,6 +152,9 @@ PATHS = {
     "/api/imports/{public_id}/decisions": {"post"},
     "/api/imports/{public_id}/confirm": {"post"},
     "/api/imports/{public_id}/undo": {"post"},
+    "/api/imports/{public_id}/retry": {"post"},
+    "/api/imports/{public_id}/cancel": {"post"},
+    "/api/operations/schedule": {"get"},
 }
 
 

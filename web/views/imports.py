@@ -153,6 +153,7 @@ def _preview_context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
 @login_required
 def import_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     job = _job(request, public_id)
+    services.recover_interrupted(job)
     return _detail(request, job)
 
 
@@ -282,6 +283,31 @@ def _blocker_context(blocker: Any) -> dict[str, Any]:
         url = reverse(page, args=[ref.public_id]) if page and ref.public_id else ""
         links.append({"name": ref.name, "url": url})
     return {"message": blocker.message, "links": links, "more": blocker.more}
+@login_required
+@require_POST
+def import_retry(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """Run the preview or import again that a lost background worker interrupted."""
+    job = _job(request, public_id)
+    require(request.user, "imports.change_importjob", job)
+    try:
+        services.retry_job(job, by=request.user)
+    except DomainError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("import-detail", public_id=job.public_id)
+
+
+@login_required
+@require_POST
+def import_cancel(request: HttpRequest, public_id: Any) -> HttpResponse:
+    job = _job(request, public_id)
+    require(request.user, "imports.change_importjob", job)
+    try:
+        services.cancel_job(job, by=request.user)
+    except DomainError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Cancelled. Nothing was imported."))
+    return redirect("import-detail", public_id=job.public_id)
 
 
 def _progress_context(job: ImportJob) -> dict[str, Any]:
@@ -293,6 +319,7 @@ def _progress_context(job: ImportJob) -> dict[str, Any]:
 def import_progress(request: HttpRequest, public_id: Any) -> HttpResponse:
     """The progress bar alone, polled by htmx every second; when the work is over, the page reloads."""
     job = _job(request, public_id)
+    services.recover_interrupted(job)
     response = render(request, "web/imports/_progress.html", {"job": job, "progress": _progress_context(job)})
     if not job.is_running and request.htmx:
         response["HX-Refresh"] = "true"
@@ -306,4 +333,6 @@ urlpatterns = [
     path("imports/<uuid:public_id>/decide/", import_decide, name="import-decide"),
     path("imports/<uuid:public_id>/undo/", import_undo, name="import-undo"),
     path("imports/<uuid:public_id>/progress/", import_progress, name="import-progress"),
+    path("imports/<uuid:public_id>/retry/", import_retry, name="import-retry"),
+    path("imports/<uuid:public_id>/cancel/", import_cancel, name="import-cancel"),
 ]

@@ -1,12 +1,11 @@
-"""Enqueue a run of the reminder task; the worker (``manage.py db_worker``) sends the mails.
+"""Enqueue one run of the reminder task now; the worker (``manage.py db_worker``) runs it.
 
-Run it daily from cron, or once with ``--daily``: each run then plans the next one for the
-following morning, so the worker keeps going without cron.
+The scheduler (``manage.py scheduler``) runs it every morning by itself; this is for a run by hand.
 """
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand
 
 from agreements.tasks import send_due_reminders
 
@@ -14,9 +13,6 @@ from agreements.tasks import send_due_reminders
 class Command(BaseCommand):
     help = "Enqueue the task that sends agreement reminders whose day has come."
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--daily", action="store_true", help="Let each run plan the next one for tomorrow morning.")
-
-    def handle(self, *args: Any, daily: bool = False, **options: Any) -> None:
-        result = send_due_reminders.enqueue(daily=daily)
+    def handle(self, *args: Any, **options: Any) -> None:
+        result = send_due_reminders.enqueue()
         self.stdout.write(f"Enqueued reminder run {result.id}.")

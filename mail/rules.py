@@ -1,0 +1,5 @@
+import rules
+
+from accounts.access import is_admin_superuser, is_office
+
+rules.add_perm("mail.view_outbox", is_office | is_admin_superuser)
