@@ -88,6 +88,8 @@ class ImportJob(PublicIdModel):
     @property
     def can_undo(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.PARTLY_UNDONE)
+
+    @property
     def can_retry(self) -> bool:
         return self.status == self.Status.FAILED and bool(self.interrupted)
 

@@ -283,6 +283,8 @@ def _blocker_context(blocker: Any) -> dict[str, Any]:
         url = reverse(page, args=[ref.public_id]) if page and ref.public_id else ""
         links.append({"name": ref.name, "url": url})
     return {"message": blocker.message, "links": links, "more": blocker.more}
+
+
 @login_required
 @require_POST
 def import_retry(request: HttpRequest, public_id: Any) -> HttpResponse:
