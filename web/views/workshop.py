@@ -23,8 +23,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import get_for_user_or_404, require
 from lib.errors import DomainError
-from lib.ratelimit import allow
 from lib.pagination import paginate
+from lib.ratelimit import allow
 from reflection.drawing import STRIP, spread_bars
 from reflection.models import WorkshopPosition, WorkshopSession
 from reflection.selectors import workshop_spread
