@@ -46,6 +46,10 @@ STOP_WORDS = {
     ),
 }
 
+# The longest search term a list accepts: longer is no search a person types, and SQLite refuses a
+# LIKE pattern past 50,000 bytes (a 500 before the cap).
+SEARCH_MAX_LENGTH = 200
+
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 MIN_LENGTH = 3
 
