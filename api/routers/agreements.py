@@ -156,7 +156,9 @@ def my_calendar(request: HttpRequest) -> dict[str, Any]:
     return {"agreements": _feed_url(request, "agreement-calendar-user", ical.user_token(acting_user(request)))}
 
 
-@router.post("/calendar/renew", response=codes({200: AgreementCalendarOut}), summary="Renew your calendar address")
+@router.post(
+    "/calendar/renew", response=codes({200: AgreementCalendarOut}, 400, 403), summary="Renew your calendar address"
+)
 def renew_my_calendar(request: HttpRequest) -> dict[str, Any]:
     """A new address for your calendar feeds (and on again if you had switched it off). Every earlier
     address, of your own feed and of partnership feeds, stops working at once."""

@@ -6,10 +6,12 @@ suggestions."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import struct
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -58,6 +60,7 @@ def test_the_route_list_finds_the_searchable_lists():
 
 @pytest.mark.parametrize("persona", ["coordinator", None])
 def test_a_60000_character_search_on_any_page_gets_a_message_not_a_500(world, persona):
+    User.objects.update(language="en")
     client = Client(raise_request_exception=False)
     if persona:
         client.force_login(getattr(world, persona))
@@ -85,7 +88,7 @@ def _api_lists_with_search() -> list[str]:
 
 def test_a_60000_character_search_on_any_api_list_gets_a_422_with_a_message(world):
     lists = _api_lists_with_search()
-    assert len(lists) >= 9 and "/cases" in lists
+    assert len(lists) >= 9 and any(path.endswith("/cases") for path in lists)
     client = ApiClient(world.coordinator)
     for path in lists:
         response = client.get(path, q=HUGE)
@@ -138,9 +141,13 @@ class _Anything:
     def __init__(self, text: str) -> None:
         self._text = text
 
-    def __getattr__(self, name: str) -> _Anything:
+    def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
             raise AttributeError(name)
+        if name.endswith("_at"):
+            return dt.datetime(2026, 3, 5, 14, 30, tzinfo=dt.UTC)
+        if name.endswith(("_on", "_until", "_from")):
+            return dt.date(2026, 3, 5)
         return self
 
     def __str__(self) -> str:
@@ -167,7 +174,7 @@ def test_mail_subjects_and_plain_text_bodies_show_names_as_written(template):
     name = "Tom & Jerry <vzw>"
     anything = _Anything(name)
     names = "organisation need match agreement version reminder signatory institution facility campus booking link"
-    context = dict.fromkeys(names.split(), anything)
+    context = {**dict.fromkeys(names.split(), anything), "days": 3}
     text = render_to_string(template, context)
     assert "&amp;" not in text and "&lt;" not in text and "&gt;" not in text and "&quot;" not in text
     if template.endswith("_subject.txt"):
