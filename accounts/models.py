@@ -115,3 +115,29 @@ class ApiToken(models.Model):
             return None
         cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
         return token.user
+
+
+class CalendarFeed(models.Model):
+    """A user's calendar address: a random secret, renewed or switched off by its owner.
+
+    Feeds are read by calendar programs without a session, so the address is the only credential.
+    It is random rather than derived from the server's secret key: knowing the key (or guessing a
+    user id) gives no feed, and renewing one user's address leaves everyone else's alone.
+    No secret (``None``): the owner switched their feeds off.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    secret = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar address")
+        verbose_name_plural = _("calendar addresses")
+
+    def __str__(self) -> str:
+        return str(_("calendar address of %(user)s") % {"user": self.user_id})
+
+    @staticmethod
+    def new_secret() -> str:
+        return secrets.token_urlsafe(32)

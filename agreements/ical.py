@@ -1,24 +1,27 @@
-"""iCalendar feeds (RFC 5545) of evaluation moments and renewal dates, written by hand.
+"""iCalendar feeds (RFC 5545) of evaluation moments and renewal dates, written with ``icalendar``.
 
-A calendar client fetches a feed without a session, so the address carries a signed token
-(``django.core.signing`` with a salt of its own): it names the user, and for a partnership feed
-the partnership too. The feed is built from what that user may see *now*, so a user who leaves
-(or loses access) gets an empty calendar from the same address.
+A calendar client fetches a feed without a session, so the address carries the secret of the user's
+calendar address (``accounts.CalendarFeed``, random, renewed or switched off on the tokens page), and
+for a partnership feed the partnership too. The feed is built from what that user may see *now*, so a
+user who leaves (or loses access) gets an empty calendar from the same address.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
-from django.core import signing
+import icalendar
 from django.utils import timezone
 
-USER_SALT = "agreements.ical.user"
-PARTNERSHIP_SALT = "agreements.ical.partnership"
+from accounts.services import calendar_secret, user_for_calendar_secret
+
 PRODID = "-//Brug//Agreements//EN"
+_NEWLINES = re.compile(r"\r\n?")
 
 
 @dataclass(frozen=True)
@@ -30,74 +33,66 @@ class Event:
     url: str = ""
 
 
-# Signed without a timestamp: a calendar subscription keeps one address, whenever it was shown.
+def user_token(user: Any) -> str | None:
+    """The token in the user's own feed address; None when they switched their feeds off."""
+    return calendar_secret(user)
 
 
-def user_token(user: Any) -> str:
-    return signing.Signer(salt=USER_SALT).sign_object({"u": user.pk})
+def partnership_token(user: Any, partnership: Any) -> str | None:
+    secret = calendar_secret(user)
+    return f"{secret}.{partnership.public_id.hex}" if secret else None
 
 
-def partnership_token(user: Any, partnership: Any) -> str:
-    return signing.Signer(salt=PARTNERSHIP_SALT).sign_object({"u": user.pk, "p": str(partnership.public_id)})
+@dataclass(frozen=True)
+class Reader:
+    user: Any
+    partnership_id: UUID | None = None
 
 
-def read_token(token: str, *, salt: str) -> dict[str, Any] | None:
-    try:
-        data = signing.Signer(salt=salt).unsign_object(token)
-    except (signing.BadSignature, ValueError):
+def read_token(token: str, *, partnership: bool = False) -> Reader | None:
+    """Who a feed address is for (and which partnership), or None when it is not (or no longer) valid."""
+    secret, dot, rest = token.partition(".")
+    partnership_id = None
+    if partnership:
+        try:
+            partnership_id = UUID(hex=rest) if dot else None
+        except ValueError:
+            return None
+        if partnership_id is None:
+            return None
+    elif dot:
         return None
-    return data if isinstance(data, dict) else None
+    user = user_for_calendar_secret(secret)
+    return Reader(user, partnership_id) if user else None
 
 
-def escape(text: str) -> str:
-    """TEXT value escaping (RFC 5545 §3.3.11)."""
-    return (
-        text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
-    )
-
-
-def fold(line: str) -> str:
-    """Fold a content line at 75 octets (§3.1), never inside a UTF-8 character."""
-    out: list[str] = []
-    current, size, limit = "", 0, 75
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            out.append(current)
-            current, size, limit = " ", 1, 75
-        current += char
-        size += width
-    out.append(current)
-    return "\r\n".join(out)
+def plain(text: str) -> str:
+    """One line break for CR LF, a bare CR or LF: a bare CR would end a content line early (§3.1)."""
+    return _NEWLINES.sub("\n", text)
 
 
 def calendar(name: str, events: Iterable[Event], *, now: dt.datetime | None = None) -> str:
-    stamp = (now or timezone.now()).astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODID}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape(name)}",
-    ]
+    stamp = (now or timezone.now()).astimezone(dt.UTC)
+    feed = icalendar.Calendar()
+    feed.add("prodid", PRODID)
+    feed.add("version", "2.0")
+    feed.add("calscale", "GREGORIAN")
+    feed.add("method", "PUBLISH")
+    feed.add("x-wr-calname", icalendar.vText(plain(name)))
     for event in events:
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{event.uid}",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{event.day:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{event.day + dt.timedelta(days=1):%Y%m%d}",
-            f"SUMMARY:{escape(event.summary)}",
-        ]
+        item = icalendar.Event()
+        item.add("uid", event.uid)
+        item.add("dtstamp", stamp)
+        item.add("dtstart", event.day)
+        item.add("dtend", event.day + dt.timedelta(days=1))
+        item.add("summary", plain(event.summary))
         if event.description:
-            lines.append(f"DESCRIPTION:{escape(event.description)}")
+            item.add("description", plain(event.description))
         if event.url:
-            lines.append(f"URL:{event.url}")
-        lines.append("TRANSP:TRANSPARENT")
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) + "\r\n" for line in lines)
+            item.add("url", icalendar.vUri(event.url))
+        item.add("transp", "TRANSPARENT")
+        feed.add_component(item)
+    return feed.to_ical().decode("utf-8")
 
 
 def agreement_events(agreements: Iterable[Any], base_url: str) -> list[Event]:

@@ -9,6 +9,7 @@ from django.db.models import Choices
 from ninja import Schema
 from pydantic import AfterValidator, ConfigDict, Field, field_validator
 
+from lib.text import SEARCH_MAX_LENGTH
 from network.selectors import SofarCoverage
 
 
@@ -40,6 +41,12 @@ Version = Annotated[
     Field(ge=1, le=2**31 - 1, description="The `version` you read: a change to a newer record is refused (409)."),
 ]
 """A free-text query parameter."""
+SearchTerm = Annotated[
+    str,
+    Field(max_length=SEARCH_MAX_LENGTH, description=f"Words to look for (at most {SEARCH_MAX_LENGTH} characters)."),
+    AfterValidator(_no_nul),
+]
+"""The search words of a list (422 when longer than a person types)."""
 
 
 class InputSchema(Schema):

@@ -178,7 +178,10 @@ class AgreementTemplateOut(Schema):
 
 
 class AgreementCalendarOut(Schema):
-    agreements: str = Field(description="iCalendar feed of the evaluation moments and end dates of your agreements.")
+    agreements: str | None = Field(
+        description="iCalendar feed of the evaluation moments and end dates of your agreements; null when you "
+        "switched your calendar address off."
+    )
     partnership: str | None = Field(None, description="Feed of one partnership's agreements, where there is one.")
 
 

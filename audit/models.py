@@ -12,6 +12,8 @@ ACTION_LABELS = {
     "deactivated": _("deactivated"),
     "erased": _("erased the personal data of"),
     "issued API token": _("made the API token"),
+    "renewed calendar address": _("renewed the calendar address"),
+    "switched off calendar address": _("switched off the calendar address"),
     "revoked API token": _("revoked the API token"),
     "started assessment": _("started the assessment"),
     "answered assessment": _("answered the assessment"),

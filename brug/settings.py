@@ -284,6 +284,13 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Reverse proxies in front of Brug (comma-separated IPs or networks, e.g. 10.0.0.0/8): only requests
+# from these have their X-Forwarded-For read for the client's address (lib.client_address). Empty: the
+# connecting address is the client. Rate-limit counters live in the default cache.
+BRUG_TRUSTED_PROXIES = env_list("BRUG_TRUSTED_PROXIES", [])
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = "lib.client_address.client_address"
+
 # Pages: how many rows a list shows at once.
 BRUG_PAGE_SIZE = env_int("BRUG_PAGE_SIZE", 25)
 

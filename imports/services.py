@@ -27,6 +27,7 @@ from imports.undo import UndoCheck
 from imports.validate import Context, clean_row, model_errors, row_errors
 from lib.bulk import RowInserter
 from lib.errors import DomainError
+from lib.text import without_bidi_controls
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ def create_job(*, by: Any, institution: Any, kind: str, name: str, data: bytes) 
         institution=institution,
         created_by=by if getattr(by, "is_authenticated", False) else None,
         kind=kind,
-        original_name=Path(name).name[:255],
+        original_name=without_bidi_controls(Path(name).name)[:255],
         file_size=len(data),
         encoding=table.encoding,
         delimiter=table.delimiter,

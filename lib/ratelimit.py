@@ -1,33 +1,33 @@
-"""A small fixed-window rate limit on Django's cache, for public forms.
+"""Rate limits for public forms and codes, counted by django-ratelimit in Django's default cache.
 
-Good enough against a script hammering a form from one address; not a defence against a
-botnet (that is what the honeypot, the minimum fill time and the confirmation link are for).
-With the default local-memory cache each process counts on its own; configure a shared cache
-(e.g. Redis or the database cache) when running several processes.
+The counters are shared by every process that shares the cache: configure Redis (or another shared
+cache) when running more than one. The address counted is ``lib.client_address``'s, so behind a
+reverse proxy listed in ``BRUG_TRUSTED_PROXIES`` each visitor has a bucket of their own. Good enough
+against a script hammering a form; not a defence against a botnet (that is what the honeypot, the
+minimum fill time and the confirmation link are for).
 """
 
 from __future__ import annotations
 
-import time
-
-from django.core.cache import cache
 from django.http import HttpRequest
+from django_ratelimit.core import get_usage
+
+from lib.client_address import client_address
 
 
-def client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is set by whoever sends the request unless a trusted
-    # proxy rewrites it, and that proxy should then set REMOTE_ADDR itself.
-    return request.META.get("REMOTE_ADDR") or "unknown"
+def _by_client(group: str, request: HttpRequest) -> str:
+    return client_address(request)
 
 
-def hit(scope: str, key: str, *, limit: int, window: int) -> bool:
-    """Count one attempt; True while ``key`` stays within ``limit`` attempts per ``window`` seconds."""
-    bucket = int(time.time() // window)
-    name = f"ratelimit:{scope}:{key}:{bucket}"
-    cache.add(name, 0, timeout=window + 1)
-    try:
-        count = cache.incr(name)
-    except ValueError:  # expired between add and incr
-        cache.set(name, 1, timeout=window + 1)
-        count = 1
-    return count <= limit
+def allow(request: HttpRequest, scope: str, *, limit: int, window: int, count: bool = True) -> bool:
+    """True while the request's client stays within ``limit`` attempts per ``window`` seconds at ``scope``.
+
+    ``count=False`` asks, without counting, whether one more attempt would stay within the limit (for a
+    code that is counted only when it turns out wrong).
+    """
+    usage = get_usage(request, group=f"brug.{scope}", key=_by_client, rate=(limit, window), increment=count)
+    if usage is None:  # RATELIMIT_ENABLE is off
+        return True
+    if usage["limit"] == 0:  # the cache did not answer: fail closed
+        return False
+    return usage["count"] <= limit if count else usage["count"] < limit

@@ -7,9 +7,9 @@ words, or in another language, share few stems. The pages that use it say so.
 from __future__ import annotations
 
 import re
+import threading
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import snowballstemmer
@@ -46,15 +46,29 @@ STOP_WORDS = {
     ),
 }
 
+# The longest search term a list accepts: longer is no search a person types, and SQLite refuses a
+# LIKE pattern past 50,000 bytes (a 500 before the cap).
+SEARCH_MAX_LENGTH = 200
+
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 MIN_LENGTH = 3
 
 
-@lru_cache(maxsize=2)
+# A Snowball stemmer keeps the word it works on in the object itself: shared between threads, two
+# requests stem each other's words (wrong stems, or an IndexError and a 500). One per thread.
+_local = threading.local()
+
+
 def _stemmer(language: str) -> Any:
-    # Snowball's newer "dutch" algorithm strips the ge- prefix, which merges unrelated words
-    # (gezondheid -> "zon", like the sun); the Dutch Porter variant keeps them apart.
-    return snowballstemmer.stemmer("dutch_porter" if language == DUTCH else "english")
+    stemmers: dict[str, Any] | None = getattr(_local, "stemmers", None)
+    if stemmers is None:
+        stemmers = _local.stemmers = {}
+    found = stemmers.get(language)
+    if found is None:
+        # Snowball's newer "dutch" algorithm strips the ge- prefix, which merges unrelated words
+        # (gezondheid -> "zon", like the sun); the Dutch Porter variant keeps them apart.
+        found = stemmers[language] = snowballstemmer.stemmer("dutch_porter" if language == DUTCH else "english")
+    return found
 
 
 def words(text: str) -> list[str]:
@@ -144,3 +158,17 @@ def term_matches(phrase: str, text_terms_by_language: dict[str, Terms], language
     text_terms = text_terms_by_language[language]
     phrase_terms = terms(phrase, language)
     return [text_terms.shown[k] for k in sorted(phrase_terms.stems & text_terms.stems)]
+
+
+# Explicit direction marks, embeddings, overrides and isolates (Unicode's Bidi_Control characters):
+# in a name or file name they make "gpj.exe" read as "exe.jpg" and mirror the text around them.
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_BIDI = re.compile("[" + "".join(sorted(BIDI_CONTROLS)) + "]")
+
+
+def without_bidi_controls(text: str) -> str:
+    """The text without Unicode direction controls (U+202E and the like), for names and file names.
+
+    Right-to-left scripts need none of them to show correctly; they only serve to disguise.
+    """
+    return _BIDI.sub("", text) if text else text

@@ -15,7 +15,9 @@ from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from lib.errors import DomainError
 from matching.engine import (
     Collection,
     Context,
@@ -202,9 +204,16 @@ def need_ranking_parts(need: Need, institution: Institution) -> tuple[NeedRecord
 
 
 def suggestions_for_need(
-    need: Need, institution: Institution, *, weights: Mapping[str, Any] | None = None, limit: int = 10
+    need: Need, institution: Institution | None, *, weights: Mapping[str, Any] | None = None, limit: int = 10
 ) -> list[Ranked]:
-    """The institution's open offers for a need, best first, with the institution's weights (or ``weights``)."""
+    """The institution's open offers for a need, best first, with the institution's weights (or ``weights``).
+
+    Without an institution (a superuser of none) there are no offers to rank: a ``DomainError`` says so.
+    """
+    if institution is None:
+        raise DomainError(
+            _("Suggestions rank the offers of your institution, and your account belongs to no institution.")
+        )
     record, collection, context = need_ranking_parts(need, institution)
     return rank(
         record,

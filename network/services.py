@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from audit.services import record
 from lib.concurrency import save_versioned
 from lib.errors import ConflictError, DomainError
+from lib.text import without_bidi_controls
 from network.contacts import CONTACT_FIELDS, authorise_contact_change, record_contact_details_change
 from network.models import (
     Affiliation,
@@ -51,6 +52,14 @@ ORGANISATION_FIELDS = (
 )
 
 
+NAME_FIELDS = ("name", "first_name", "last_name", "short_name", "contact_name")
+
+
+def _names_cleaned(fields: dict[str, Any]) -> dict[str, Any]:
+    """Names without Unicode direction controls: U+202E and the like only serve to disguise a name."""
+    return {k: without_bidi_controls(v) if k in NAME_FIELDS and isinstance(v, str) else v for k, v in fields.items()}
+
+
 @transaction.atomic
 def create_organisation(
     *,
@@ -59,7 +68,7 @@ def create_organisation(
     target_groups: Iterable[TargetGroup] = (),
     **fields: Any,
 ) -> Organisation:
-    organisation = Organisation(**{k: v for k, v in fields.items() if k in ORGANISATION_FIELDS})
+    organisation = Organisation(**_names_cleaned({k: v for k, v in fields.items() if k in ORGANISATION_FIELDS}))
     organisation.full_clean()
     organisation.save()
     organisation.themes.set(themes)
@@ -78,6 +87,7 @@ def update_organisation(
     target_groups: Iterable[TargetGroup] | None = None,
     **fields: Any,
 ) -> Organisation:
+    fields = _names_cleaned(fields)
     changes = {k: v for k, v in fields.items() if k in ORGANISATION_FIELDS and getattr(organisation, k) != v}
     contact_before = {k: getattr(organisation, k) for k in CONTACT_FIELDS if k in changes}
     if contact_before:
@@ -161,7 +171,11 @@ def create_person(
     if not roles:
         raise DomainError({"roles": _("Choose at least one SOFAR role.")})
     person = Person(
-        institution=institution, first_name=first_name.strip(), last_name=last_name.strip(), email=email, phone=phone
+        institution=institution,
+        first_name=without_bidi_controls(first_name).strip(),
+        last_name=without_bidi_controls(last_name).strip(),
+        email=email,
+        phone=phone,
     )
     person.full_clean()
     person.save()
@@ -201,6 +215,7 @@ def update_person(
     **fields: Any,
 ) -> Person:
     allowed = {"first_name", "last_name", "email", "phone"}
+    fields = _names_cleaned(fields)
     changes = {k: v for k, v in fields.items() if k in allowed and getattr(person, k) != v}
     save_versioned(person, expected_version=expected_version, fields=changes)
     if roles is not None:

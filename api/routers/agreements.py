@@ -14,6 +14,7 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from accounts.access import get_for_user_or_404, is_institution_member, require
+from accounts.services import renew_calendar_secret, switch_off_calendar
 from agreements import ical
 from agreements.access import version_scope
 from agreements.diff import diff_versions
@@ -33,7 +34,7 @@ from api.auth import acting_user
 from api.errors import codes
 from api.lookups import one
 from api.pagination import Pages
-from api.schemas import Text
+from api.schemas import SearchTerm
 from api.schemas_agreements import (
     MAX_NUMBER,
     AgreementCalendarOut,
@@ -155,11 +156,30 @@ def my_calendar(request: HttpRequest) -> dict[str, Any]:
     return {"agreements": _feed_url(request, "agreement-calendar-user", ical.user_token(acting_user(request)))}
 
 
+@router.post(
+    "/calendar/renew", response=codes({200: AgreementCalendarOut}, 400, 403), summary="Renew your calendar address"
+)
+def renew_my_calendar(request: HttpRequest) -> dict[str, Any]:
+    """A new address for your calendar feeds (and on again if you had switched it off). Every earlier
+    address, of your own feed and of partnership feeds, stops working at once."""
+    user = acting_user(request)
+    renew_calendar_secret(user, by=user)
+    return {"agreements": _feed_url(request, "agreement-calendar-user", ical.user_token(user))}
+
+
+@router.delete("/calendar", response=codes({204: None}), summary="Switch off your calendar address")
+def switch_off_my_calendar(request: HttpRequest) -> Status:
+    """Every address of your calendar feeds stops working, until you renew it."""
+    user = acting_user(request)
+    switch_off_calendar(user, by=user)
+    return Status(204, None)
+
+
 @router.get("", response=codes({200: list[AgreementOut]}), summary="List agreements")
 @paginate(Pages)
 def list_agreements(
     request: HttpRequest,
-    q: Text = "",
+    q: SearchTerm = "",
     status: AgreementStatus | None = None,
     partnership: UUID | None = None,
     engagement: UUID | None = None,
@@ -265,8 +285,8 @@ def get_diff(request: HttpRequest, public_id: UUID, old: Number | None = None, n
     }
 
 
-def _feed_url(request: HttpRequest, name: str, token: str) -> str:
-    return request.build_absolute_uri(reverse(name, args=[token]))
+def _feed_url(request: HttpRequest, name: str, token: str | None) -> str | None:
+    return request.build_absolute_uri(reverse(name, args=[token])) if token else None
 
 
 @router.get(

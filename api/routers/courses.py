@@ -16,7 +16,7 @@ from api.auth import acting_user
 from api.errors import codes
 from api.lookups import many
 from api.pagination import Pages
-from api.schemas import CoverageOut, InputSchema, PersonRef, Text, Version, coverage_out
+from api.schemas import CoverageOut, InputSchema, PersonRef, SearchTerm, Text, Version, coverage_out
 from engagements.models import Course
 from engagements.selectors import course_coverage
 from engagements.services import create_course, update_course
@@ -98,7 +98,9 @@ def _find(request: HttpRequest, public_id: UUID) -> Course:
 
 @router.get("", response=codes({200: list[CourseOut]}), summary="List courses")
 @paginate(Pages)
-def list_courses(request: HttpRequest, q: Text = "", academic_year: Text = "", teacher: UUID | None = None) -> Any:
+def list_courses(
+    request: HttpRequest, q: SearchTerm = "", academic_year: Text = "", teacher: UUID | None = None
+) -> Any:
     """The courses you may see, by title. Filters: `q` (part of the title or the code), `academic_year`,
     `teacher`."""
     queryset = courses(request)

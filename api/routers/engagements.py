@@ -17,7 +17,7 @@ from api.auth import acting_user
 from api.errors import codes
 from api.lookups import many, one
 from api.pagination import Pages
-from api.schemas import InputSchema, OrganisationRef, PersonRef, Text, TitledRef, Version, choice
+from api.schemas import InputSchema, OrganisationRef, PersonRef, SearchTerm, TitledRef, Version, choice
 from engagements.models import Contribution, Course, Engagement, Participation
 from engagements.services import ContributionSpec, create_engagement, set_contributions, update_engagement
 from health.equity import ONE_SIDED_SHARE, equity_for_engagement
@@ -218,7 +218,7 @@ def _find(request: HttpRequest, public_id: UUID) -> Engagement:
 @paginate(Pages)
 def list_engagements(
     request: HttpRequest,
-    q: Text = "",
+    q: SearchTerm = "",
     kind: Kind | None = None,
     status: EngagementStatus | None = None,
     course: UUID | None = None,

@@ -18,7 +18,7 @@ from api.errors import codes
 from api.lookups import one, terms
 from api.pagination import Pages
 from api.routers.relationships import ContactIn, InteractionOut, interaction_rows, log_contact
-from api.schemas import InputSchema, TermOut, Text, Version, choice
+from api.schemas import InputSchema, SearchTerm, TermOut, Text, Version, choice
 from lib.errors import DomainError
 from network.contacts import add_contact, authorise_contact_change, organisation_recipients, remove_contact
 from network.filters import filter_organisations
@@ -192,7 +192,7 @@ def _find(request: HttpRequest, public_id: UUID) -> Organisation:
 @paginate(Pages)
 def list_organisations(
     request: HttpRequest,
-    q: Text = "",
+    q: SearchTerm = "",
     kind: Kind | None = None,
     theme: Text = "",
     city: Text = "",

@@ -18,7 +18,16 @@ from api.errors import codes
 from api.lookups import many, one
 from api.pagination import Pages
 from api.routers.relationships import ContactIn, InteractionOut, interaction_rows, log_contact
-from api.schemas import CoverageOut, InputSchema, OrganisationRef, PersonRef, Text, Version, choice, coverage_out
+from api.schemas import (
+    CoverageOut,
+    InputSchema,
+    OrganisationRef,
+    PersonRef,
+    SearchTerm,
+    Version,
+    choice,
+    coverage_out,
+)
 from lib.errors import DomainError
 from network.models import Campus, Organisation, Person, Relationship
 from network.services import contact_relationship
@@ -149,7 +158,7 @@ def _campus(request: HttpRequest, slug: str | None) -> Campus | None:
 @paginate(Pages)
 def list_partnerships(
     request: HttpRequest,
-    q: Text = "",
+    q: SearchTerm = "",
     status: PartnershipStatus | None = None,
     kind: Kind | None = None,
     stage: Stage | None = None,

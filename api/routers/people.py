@@ -16,7 +16,7 @@ from api.auth import acting_user
 from api.errors import codes
 from api.lookups import one
 from api.pagination import Pages
-from api.schemas import InputSchema, OrganisationRef, PersonRef, Text, Version, choice
+from api.schemas import InputSchema, OrganisationRef, PersonRef, SearchTerm, Version, choice
 from lib.errors import DomainError
 from network.filters import filter_people
 from network.models import Affiliation, Organisation, Person, SofarRole
@@ -150,7 +150,7 @@ def _role_specs(request: HttpRequest, roles: list[RoleIn]) -> list[RoleSpec]:
 @paginate(Pages)
 def list_people(
     request: HttpRequest,
-    q: Text = "",
+    q: SearchTerm = "",
     role: Role | None = None,
     organisation: UUID | None = None,
     active: bool | None = None,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from agreements.models import Agreement, AgreementTemplate, Signatory
 from agreements.sections import BALANCE_PARTIES, BALANCE_SIDES, TEXT_SECTIONS, normalise
 from agreements.services import SignatorySpec
+from lib.text import SEARCH_MAX_LENGTH
 
 ANY = [("", _("Any"))]
 MIN_EVALUATION_ROWS = 3
@@ -28,7 +29,12 @@ def balance_field(party: str, side: str) -> str:
 
 
 class AgreementFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=SEARCH_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     status = forms.ChoiceField(label=_("Status"), choices=ANY + Agreement.Status.choices, required=False)
 
     def filter(self, queryset: QuerySet[Agreement]) -> QuerySet[Agreement]:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessment.models import SCALE_MAX, SCALE_MIN, AgreedAction, Instrument, InstrumentItem, Respondent, Round
 from assessment.services import ITEM_TEXT_FIELDS, RespondentSpec, field_name, item_fingerprint
+from lib.text import SEARCH_MAX_LENGTH
 from network.models import Person, SofarRole
 from partnerships.models import Partnership
 
@@ -27,7 +28,12 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class RoundFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=SEARCH_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     status = forms.ChoiceField(label=_("Status"), choices=ANY + Round.Status.choices, required=False)
     partnership = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
@@ -44,7 +50,12 @@ class RoundFilterForm(forms.Form):
 
 
 class InstrumentFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=SEARCH_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=ANY + Instrument.Kind.choices, required=False)
 
     def filter(self, queryset: QuerySet[Instrument]) -> QuerySet[Instrument]:

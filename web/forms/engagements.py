@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from engagements.models import Course, Engagement
+from lib.text import SEARCH_MAX_LENGTH
 from network.models import Campus, Institution, Organisation, Person, SofarRole
 from partnerships.models import Partnership
 from web.forms.partnerships import ANY, DateOrderMixin
@@ -20,7 +21,12 @@ ACADEMIC_YEAR = re.compile(r"^(\d{4})-(\d{4})$")
 
 
 class CourseFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=SEARCH_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     academic_year = forms.ChoiceField(label=_("Academic year"), required=False)
 
     def __init__(self, *args: Any, years: list[str], **kwargs: Any) -> None:
@@ -93,7 +99,12 @@ class CourseForm(forms.Form):
 
 
 class EngagementFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=SEARCH_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     kind = forms.ChoiceField(label=_("Type"), choices=ANY + Engagement.Kind.choices, required=False)
     status = forms.ChoiceField(label=_("Status"), choices=ANY + Engagement.Status.choices, required=False)
     level = forms.ChoiceField(label=_("Level"), choices=ANY + Engagement.Level.choices, required=False)

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.forms.models import fields_for_model, model_to_dict
 from django.utils.translation import gettext_lazy as _
 
+from lib.text import SEARCH_MAX_LENGTH
 from network.contacts import CONTACT_FIELDS
 from network.contacts import REFUSED as CONTACTS_REFUSED
 from network.models import SOFAR_ORDER, Organisation, Person, Relationship, SofarRole, TargetGroup, Theme
@@ -82,7 +83,9 @@ class OrganisationForm(VersionedForm):
 
 
 class OrganisationFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, help_text=_("Name, city or postcode."))
+    q = forms.CharField(
+        label=_("Search"), required=False, max_length=SEARCH_MAX_LENGTH, help_text=_("Name, city or postcode.")
+    )
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     theme = forms.ModelChoiceField(
         label=_("Theme"), queryset=Theme.objects.none(), required=False, to_field_name="slug", empty_label=_("All")
@@ -188,7 +191,7 @@ class PersonForm(VersionedForm):
 class PersonFilterForm(forms.Form):
     STATUS = [("active", _("Active")), ("inactive", _("Inactive")), ("all", _("All"))]
 
-    q = forms.CharField(label=_("Search by name"), required=False)
+    q = forms.CharField(label=_("Search by name"), required=False, max_length=SEARCH_MAX_LENGTH)
     role = forms.ChoiceField(label=_("SOFAR role"), required=False, choices=[("", _("All")), *ROLE_CHOICES])
     status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS)
 

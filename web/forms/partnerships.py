@@ -13,6 +13,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from lib.text import SEARCH_MAX_LENGTH
 from network.models import Campus, Institution, Organisation, Person
 from partnerships.models import ContinuumStage, Partnership, PartnershipParty
 from web.forms.errors import add_domain_errors  # noqa: F401  (imported from here by the views)
@@ -34,7 +35,12 @@ class DateOrderMixin:
 
 
 class PartnershipFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=SEARCH_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=ANY + Partnership.Kind.choices, required=False)
     basis = forms.ChoiceField(label=_("Basis"), choices=ANY + Partnership.Basis.choices, required=False)
     stage = forms.TypedChoiceField(

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from engagements.models import Engagement
+from lib.text import SEARCH_MAX_LENGTH
 from network.models import Organisation, Person, Theme
 from reflection.models import CODE_LENGTH, Dilemma, QuestionSet, ReflectionQuestion
 from reflection.selectors import Sheet
@@ -304,7 +305,12 @@ class PhotoForm(forms.Form):
 
 
 class CaseSearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=SEARCH_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     theme = forms.ChoiceField(label=_("Theme"), required=False)
     form = forms.ChoiceField(label=_("Form of collaboration"), choices=ANY + FORM_CHOICES, required=False)
 

@@ -18,6 +18,8 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from lib.text import SEARCH_MAX_LENGTH
+
 LIMIT = 20
 
 # What a search term is compared with, per model.
@@ -32,7 +34,7 @@ SEARCH_FIELDS: dict[str, tuple[str, ...]] = {
 def search(queryset: QuerySet[Any], term: str) -> QuerySet[Any]:
     fields = SEARCH_FIELDS[queryset.model._meta.model_name]
     condition = Q()
-    for word in term.split()[:4]:
+    for word in term[:SEARCH_MAX_LENGTH].split()[:4]:
         any_field = Q()
         for field in fields:
             any_field |= Q(**{f"{field}__icontains": word})

@@ -91,7 +91,10 @@ def test_the_list_runs_the_same_few_queries_whatever_its_size(world, as_user, dj
     for n in range(rows):
         create_agreement(by=world.coordinator, partnership=partnership, content=content(title=f"Afspraak {n}"))
     client = as_user(world.coordinator)
-    with django_assert_max_num_queries(8):
+    # The first visit makes the user's calendar address (a savepoint around one insert); later ones read it.
+    with django_assert_max_num_queries(11):
+        assert client.get(reverse("agreement-list")).status_code == 200
+    with django_assert_max_num_queries(9):
         assert client.get(reverse("agreement-list")).status_code == 200
 
 

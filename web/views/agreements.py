@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -53,8 +52,8 @@ def _visible_versions(user: Any, agreement: Agreement) -> QuerySet[AgreementVers
     return agreement.versions.filter(version_scope(user)).order_by("-number")
 
 
-def _feed_url(request: HttpRequest, name: str, token: str) -> str:
-    return request.build_absolute_uri(reverse(name, args=[token]))
+def _feed_url(request: HttpRequest, name: str, token: str | None) -> str | None:
+    return request.build_absolute_uri(reverse(name, args=[token])) if token else None
 
 
 @login_required
@@ -353,15 +352,6 @@ def _calendar_response(name: str, events: list[ical.Event]) -> HttpResponse:
     return response
 
 
-def _feed_user(data: dict[str, Any] | None) -> Any:
-    if not data:
-        raise Http404
-    user = get_user_model().objects.filter(pk=data.get("u"), is_active=True).first()
-    if user is None:
-        raise Http404
-    return user
-
-
 def _in_calendar(user: Any) -> QuerySet[Agreement]:
     return (
         Agreement.objects.for_user(user)
@@ -373,7 +363,10 @@ def _in_calendar(user: Any) -> QuerySet[Agreement]:
 
 @never_cache
 def calendar_user(request: HttpRequest, token: str) -> HttpResponse:
-    user = _feed_user(ical.read_token(token, salt=ical.USER_SALT))
+    reader = ical.read_token(token)
+    if reader is None:
+        raise Http404
+    user = reader.user
     with translation.override(user.language):
         events = ical.agreement_events(_in_calendar(user), request.build_absolute_uri("/").rstrip("/"))
         return _calendar_response(_("Brug agreements"), events)
@@ -381,9 +374,11 @@ def calendar_user(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 def calendar_partnership(request: HttpRequest, token: str) -> HttpResponse:
-    data = ical.read_token(token, salt=ical.PARTNERSHIP_SALT)
-    user = _feed_user(data)
-    partnership = get_for_user_or_404(Partnership.objects.for_user(user), public_id=data["p"])  # type: ignore[index]
+    reader = ical.read_token(token, partnership=True)
+    if reader is None:
+        raise Http404
+    user = reader.user
+    partnership = get_for_user_or_404(Partnership.objects.for_user(user), public_id=reader.partnership_id)
     agreements = _in_calendar(user).filter(partnership=partnership) | _in_calendar(user).filter(
         engagement__partnership=partnership
     )

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import get_for_user_or_404, require
 from lib.errors import DomainError
 from lib.pagination import paginate
-from lib.ratelimit import client_ip, hit
+from lib.ratelimit import allow
 from matching.load import academic_period, organisation_load
 from matching.models import Match, Need, NeedNote, Offer
 from matching.services import (
@@ -61,7 +61,7 @@ def need_post(request: HttpRequest) -> HttpResponse:
     language = "en" if (get_language() or "nl").startswith("en") else "nl"
     form = PublicNeedForm(request.POST or None)
     if request.method == "POST":
-        if not hit("need-post", client_ip(request), limit=POSTS_PER_HOUR, window=3600):
+        if not allow(request, "need-post", limit=POSTS_PER_HOUR, window=3600):
             return _too_many(request)
         if form.is_bot:
             # Tell a bot nothing: it sees the same page a person would, and nothing is saved.
@@ -88,7 +88,7 @@ def need_posted(request: HttpRequest) -> HttpResponse:
 @never_cache
 def need_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button (mail scanners open links); POST confirms. A used or old link says so."""
-    if not hit("need-confirm", client_ip(request), limit=CONFIRMS_PER_HOUR, window=3600):
+    if not allow(request, "need-confirm", limit=CONFIRMS_PER_HOUR, window=3600):
         return _too_many(request)
     need = need_for_token(token)
     if need is None:

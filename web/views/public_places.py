@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 
 from lib.errors import DomainError
 from lib.pagination import paginate
-from lib.ratelimit import client_ip, hit
+from lib.ratelimit import allow
 from network.models import Campus
 from places import selectors
 from places.models import Facility
@@ -67,7 +67,7 @@ def public_request(request: HttpRequest, public_id: Any) -> HttpResponse:
     form = BookingRequestForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
-        if not hit("places-booking", client_ip(request), limit=REQUEST_LIMIT, window=REQUEST_WINDOW_S):
+        if not allow(request, "places-booking", limit=REQUEST_LIMIT, window=REQUEST_WINDOW_S):
             form.add_error(None, _("Too many requests from your address. Try again in an hour, or phone the campus."))
             return _form(request, facility, form, status=429)
         if form.is_spam:

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import path
 
 from accounts.access import get_for_user_or_404, require
+from lib.errors import DomainError
 from matching.loaders import suggestions_for_need, suggestions_for_offer
 from matching.models import Match, Need, Offer
 from matching.services import default_channel
@@ -44,7 +45,11 @@ def need_suggestions(request: HttpRequest, public_id: Any) -> HttpResponse:
     need = get_for_user_or_404(Need.objects.for_user(user).select_related("organisation"), public_id=public_id)
     require(user, "matching.view_suggestions")
     is_open = need.status == Need.Status.OPEN
-    ranked = suggestions_for_need(need, user.institution, limit=TOP) if is_open else []
+    refused = ""
+    try:
+        ranked = suggestions_for_need(need, user.institution, limit=TOP) if is_open else []
+    except DomainError as error:
+        ranked, refused = [], error.messages[0]
     offers = Offer.objects.for_user(user).filter(public_id__in=[r.public_id for r in ranked]).select_related("campus")
     rows = _rows(request, ranked, {str(o.public_id): o for o in offers}, propose_perm_obj=lambda offer: offer)
     proposed = set(
@@ -60,6 +65,7 @@ def need_suggestions(request: HttpRequest, public_id: Any) -> HttpResponse:
         "need": need,
         "rows": rows,
         "is_open": is_open,
+        "refused": refused,
         "channel": default_channel(user),
         "can_tune": user.has_perm("matching.view_matching_weights"),
     }

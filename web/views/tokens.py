@@ -1,4 +1,5 @@
-"""Your own API tokens: list, make one (its key is shown once), revoke one."""
+"""Your own API tokens: list, make one (its key is shown once), revoke one; and your calendar address:
+renew it or switch it off."""
 
 from __future__ import annotations
 
@@ -7,14 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.models import ApiToken
-from accounts.services import issue_token, revoke_token
+from accounts.models import ApiToken, CalendarFeed
+from accounts.services import issue_token, renew_calendar_secret, revoke_token, switch_off_calendar
 from lib.pagination import paginate
 
 
@@ -34,7 +35,21 @@ class TokenForm(forms.Form):
 
 def _page(request: HttpRequest, form: TokenForm, *, key: str | None = None, status: int = 200) -> HttpResponse:
     tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at", "-id")
-    context = {"form": form, "page": paginate(request, tokens), "new_key": key, "nav": "tokens"}
+    # Shown, not made, here: a calendar address comes into being where feeds are offered (agreements).
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    calendar_url = (
+        request.build_absolute_uri(reverse("agreement-calendar-user", args=[feed.secret]))
+        if feed and feed.secret
+        else None
+    )
+    context = {
+        "form": form,
+        "page": paginate(request, tokens),
+        "new_key": key,
+        "nav": "tokens",
+        "calendar_url": calendar_url,
+        "calendar_off": bool(feed and not feed.secret),
+    }
     return render(request, "web/tokens/list.html", context, status=status)
 
 
@@ -60,7 +75,25 @@ def token_revoke(request: HttpRequest, prefix: str) -> HttpResponse:
     return redirect("api-tokens")
 
 
+@require_POST
+@login_required
+def calendar_renew(request: HttpRequest) -> HttpResponse:
+    renew_calendar_secret(request.user, by=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("Your calendar address is new: earlier addresses no longer work."))
+    return redirect("api-tokens")
+
+
+@require_POST
+@login_required
+def calendar_switch_off(request: HttpRequest) -> HttpResponse:
+    switch_off_calendar(request.user, by=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("Your calendar feeds are switched off: every earlier address no longer works."))
+    return redirect("api-tokens")
+
+
 urlpatterns = [
     path("account/tokens/", token_list, name="api-tokens"),
     path("account/tokens/<str:prefix>/revoke/", token_revoke, name="api-token-revoke"),
+    path("account/calendar/renew/", calendar_renew, name="calendar-renew"),
+    path("account/calendar/switch-off/", calendar_switch_off, name="calendar-switch-off"),
 ]

@@ -9,6 +9,8 @@ session cookie, so one device counts once). The code works only while the sessio
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -22,6 +24,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import get_for_user_or_404, require
 from lib.errors import DomainError
 from lib.pagination import paginate
+from lib.ratelimit import allow
 from reflection.drawing import STRIP, spread_bars
 from reflection.models import WorkshopPosition, WorkshopSession
 from reflection.selectors import workshop_spread
@@ -31,6 +34,10 @@ from web.forms.reflection import JoinForm, WorkshopForm, WorkshopPositionsForm
 
 SESSION_KEYS = "workshop_keys"
 POLL_SECONDS = 4
+# Wrong join codes one address may try per window: a room full of participants behind one address
+# mistypes a few; a script trying codes is stopped long before it finds an open session.
+WRONG_CODES = 30
+WRONG_CODES_WINDOW_S = 900
 
 
 @login_required
@@ -101,19 +108,47 @@ def workshop_close(request: HttpRequest, public_id: Any) -> HttpResponse:
 # Participants: no login, only the code --------------------------------------------------------
 
 
+def _codes_left(request: HttpRequest, *, wrong: bool = False) -> bool:
+    """Whether this address may still try codes; ``wrong=True`` counts one wrong code first."""
+    return allow(request, "workshop-code", limit=WRONG_CODES, window=WRONG_CODES_WINDOW_S, count=wrong)
+
+
+def _too_many_codes(request: HttpRequest) -> HttpResponse:
+    refused = _("Too many wrong codes from your address. Wait a quarter of an hour and try again.")
+    return render(request, "web/reflection/join.html", {"form": JoinForm(), "refused": refused}, status=429)
+
+
+def _code_guarded(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Refuse every code from an address that tried too many wrong ones."""
+
+    @wraps(view)
+    def guarded(request: HttpRequest, code: str) -> HttpResponse:
+        if not _codes_left(request):
+            return _too_many_codes(request)
+        return view(request, code)
+
+    return guarded
+
+
 def workshop_join(request: HttpRequest) -> HttpResponse:
     form = JoinForm(request.POST or request.GET or None)
+    if form.is_bound and not _codes_left(request):
+        return _too_many_codes(request)
     if form.is_bound and form.is_valid():
         code = form.cleaned_data["code"]
         if WorkshopSession.objects.filter(code=code, status=WorkshopSession.Status.OPEN).exists():
             return redirect("workshop-participate", code)
+        _codes_left(request, wrong=True)
         form.add_error("code", _("No open session has this code. Check the code on the screen."))
     return render(request, "web/reflection/join.html", {"form": form}, status=400 if form.is_bound else 200)
 
 
-def _open_session(code: str) -> WorkshopSession:
+def _open_session(request: HttpRequest, code: str) -> WorkshopSession:
     session = WorkshopSession.objects.filter(code=code.upper(), status=WorkshopSession.Status.OPEN).first()
     if session is None:
+        # A closed session's code is not a guess (participants' pages keep polling after the end).
+        if not WorkshopSession.objects.filter(code=code.upper()).exists():
+            _codes_left(request, wrong=True)
         raise Http404
     return session
 
@@ -128,8 +163,9 @@ def _participant_key(request: HttpRequest, session: WorkshopSession, *, create: 
     return key
 
 
+@_code_guarded
 def workshop_participate(request: HttpRequest, code: str) -> HttpResponse:
-    session = _open_session(code)
+    session = _open_session(request, code)
     key = _participant_key(request, session, create=True)
     dilemmas = list(session.dilemmas.order_by("order", "id"))
     mine = dict(
@@ -148,9 +184,10 @@ def workshop_participate(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "web/reflection/participate.html", context, status=400 if form.is_bound else 200)
 
 
+@_code_guarded
 def workshop_participant_group(request: HttpRequest, code: str) -> HttpResponse:
     """What a participant's device shows of the group: the same anonymous spread and the questions."""
-    session = _open_session(code)
+    session = _open_session(request, code)
     if not _participant_key(request, session, create=False):
         return redirect("workshop-participate", session.code)
     context = {
@@ -161,8 +198,9 @@ def workshop_participant_group(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "web/reflection/workshop_group.html", context)
 
 
+@_code_guarded
 def workshop_participant_spread(request: HttpRequest, code: str) -> HttpResponse:
-    session = _open_session(code)
+    session = _open_session(request, code)
     if not _participant_key(request, session, create=False):
         raise Http404
     url = reverse("workshop-participant-spread", args=[session.code])

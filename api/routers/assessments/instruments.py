@@ -15,7 +15,7 @@ from api.auth import acting_user
 from api.errors import codes
 from api.pagination import Pages
 from api.routers.assessments.base import InstrumentKind, router
-from api.schemas import InputSchema, Text
+from api.schemas import InputSchema, SearchTerm
 from assessment.models import Instrument, InstrumentItem
 from assessment.services import ITEM_TEXT_FIELDS, copy_instrument, instruments_for_user, item_fingerprint, update_item
 from lib.errors import DomainError
@@ -45,7 +45,7 @@ class AssessmentInstrumentOut(Schema):
 
 @router.get("/instruments", response=codes({200: list[AssessmentInstrumentOut]}, 403), summary="List instruments")
 @paginate(Pages)
-def list_instruments(request: HttpRequest, q: Text = "", kind: InstrumentKind | None = None) -> Any:
+def list_instruments(request: HttpRequest, q: SearchTerm = "", kind: InstrumentKind | None = None) -> Any:
     """The built-in questionnaires and your institution's own (institution staff). Filters: `q` (part of the
     name), `kind`."""
     user = acting_user(request)

@@ -30,7 +30,7 @@ from api.routers.assessments.schemas import (
     RoundRespondentIn,
     RoundResultOut,
 )
-from api.schemas import Text
+from api.schemas import SearchTerm
 from assessment.models import AgreedAction, Respondent, Round
 from assessment.scoring import SIDES, RoundResult, round_result, scale_label
 from assessment.services import RespondentSpec, add_action, close_round, resend_invitation, set_action_done, start_round
@@ -176,7 +176,7 @@ def _result_out(result: RoundResult) -> dict[str, Any]:
 @paginate(Pages)
 def list_rounds(
     request: HttpRequest,
-    q: Text = "",
+    q: SearchTerm = "",
     status: RoundStatus | None = None,
     partnership: UUID | None = None,
 ) -> Any:

@@ -29,7 +29,7 @@ from api.routers.needs.base import (
     _terms,
     needs,
 )
-from api.schemas import InputSchema, OrganisationRef, TermOut, Text, Version
+from api.schemas import InputSchema, OrganisationRef, SearchTerm, TermOut, Text, Version
 from lib.errors import DomainError
 from matching.models import Language, Need, NeedNote
 from matching.services import add_need_note, post_need, update_need
@@ -82,7 +82,7 @@ def _needs(request: HttpRequest) -> QuerySet[Need]:
 @paginate(Pages)
 def list_needs(
     request: HttpRequest,
-    q: Text = "",
+    q: SearchTerm = "",
     status: NeedStatus | None = None,
     theme: Text = "",
     organisation: UUID | None = None,

@@ -18,7 +18,7 @@ from api.errors import codes
 from api.lookups import one, terms
 from api.pagination import Pages
 from api.routers.needs.base import Lang, OfferStatus, _not_null, _terms, offers
-from api.schemas import InputSchema, TermOut, Text, TitledRef, Version
+from api.schemas import InputSchema, SearchTerm, TermOut, TitledRef, Version
 from engagements.models import Course
 from lib.errors import DomainError
 from matching.models import Language, Offer
@@ -108,7 +108,7 @@ def _offers(request: HttpRequest) -> QuerySet[Offer]:
 @offers.get("", response=codes({200: list[OfferOut]}), summary="List offers")
 @paginate(Pages)
 def list_offers(
-    request: HttpRequest, q: Text = "", status: OfferStatus | None = None, course: UUID | None = None
+    request: HttpRequest, q: SearchTerm = "", status: OfferStatus | None = None, course: UUID | None = None
 ) -> Any:
     """Your institution's offers, newest first. Filters: `q` (title or programme), `status`, `course` (its id)."""
     queryset = _offers(request)

@@ -14,7 +14,7 @@ from accounts.access import get_for_user_or_404
 from api.errors import codes
 from api.pagination import Pages
 from api.routers.reflection.base import router
-from api.schemas import TermOut, Text
+from api.schemas import SearchTerm, TermOut, Text
 from reflection.cases import FORM_LABELS, public_partners, search_public_cases
 from reflection.models import CasePhoto, PracticeCase
 
@@ -74,7 +74,7 @@ class CaseOut(Schema):
 
 @router.get("/cases", response=codes({200: list[CaseOut]}), summary="List published practice examples")
 @paginate(Pages)
-def list_cases(request: HttpRequest, q: Text = "", theme: Text = "", form: Text = "") -> Any:
+def list_cases(request: HttpRequest, q: SearchTerm = "", theme: Text = "", form: Text = "") -> Any:
     """Published practice examples of every institution, newest first. Filters: `q` (text), `theme` (slug),
     `form` (engagement kind)."""
     return search_public_cases(q=q.strip()[:100], theme=theme.strip(), form=form.strip())
