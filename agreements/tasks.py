@@ -34,6 +34,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from agreements.models import Reminder, Signatory
+from lib.scoping import unscoped
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ DAILY_AT = dt.time(7, 0)
 
 
 @task()
+@unscoped("a task acts for the system, not for the user whose request queued it")
 def send_signing_link(signatory_id: int, base_url: str) -> None:
     """Mail one signatory a fresh link to the version they are asked to sign, in their language."""
     from agreements.services import LinkState, issue_link, link_state
@@ -169,6 +171,7 @@ def _plan_next_run() -> None:
 
 
 @task()
+@unscoped("a task acts for the system, not for the user whose request queued it")
 def send_due_reminders(daily: bool = False) -> dict[str, Any]:
     """Move agreements along the calendar, then send every reminder whose day has come."""
     from agreements.services import refresh_statuses, site_url

@@ -19,9 +19,11 @@ from django.utils import translation
 from django_tasks import task
 
 from assessment.models import Respondent, Round
+from lib.scoping import unscoped
 
 
 @task()
+@unscoped("a task acts for the system, not for the user whose request queued it")
 def send_invitation(respondent_id: int, base_url: str) -> None:
     """Mail one respondent a new personal link, in the respondent's language."""
     from assessment.services import contact_line, issue_link

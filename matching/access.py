@@ -12,80 +12,35 @@ from typing import Any
 
 from django.db.models import Q
 
-from accounts.access import is_active_user, nothing
-from accounts.models import STAFF_ROLES, Role
+from accounts.visibility import EVERYTHING, Visibility, both, institution, organisation, user_is
 
 
-def _is_staff(user: Any) -> bool:
-    return user.role in STAFF_ROLES and user.institution_id is not None
+def _confirmed(user: Any) -> Q:
+    # An unconfirmed need may be someone's spam: it joins the directory once confirmed.
+    return ~Q(status="unconfirmed")
 
 
-def need_scope(user: Any, prefix: str = "") -> Q:
-    if not is_active_user(user):
-        return nothing(prefix)
-    if user.is_superuser:
-        return Q()
-    if _is_staff(user):
-        # An unconfirmed need may be someone's spam: it joins the directory once confirmed.
-        return ~Q(**{f"{prefix}status": "unconfirmed"})
-    if user.role == Role.PARTNER and user.organisation_id:
-        return Q(**{f"{prefix}organisation_id": user.organisation_id})
-    return nothing(prefix)
+def _asked_of_partner(user: Any) -> Q:
+    # A held proposal has not been asked of the partner yet.
+    return ~Q(status="held")
 
 
-def offer_scope(user: Any, prefix: str = "") -> Q:
-    if not is_active_user(user):
-        return nothing(prefix)
-    if user.is_superuser:
-        return Q()
-    if user.role != Role.PARTNER and user.institution_id:
-        return Q(**{f"{prefix}institution_id": user.institution_id})
-    return nothing(prefix)
+need_scope = Visibility(staff=_confirmed, partner=organisation())
 
+offer_scope = Visibility(members=institution())
 
-def match_scope(user: Any, prefix: str = "") -> Q:
-    if not is_active_user(user):
-        return nothing(prefix)
-    if user.is_superuser:
-        return Q()
-    if _is_staff(user):
-        return Q(**{f"{prefix}institution_id": user.institution_id})
-    if user.role == Role.PARTNER and user.organisation_id:
-        # A held proposal has not been asked of the partner yet.
-        return Q(**{f"{prefix}need__organisation_id": user.organisation_id}) & ~Q(**{f"{prefix}status": "held"})
-    return nothing(prefix)
+match_scope = Visibility(staff=institution(), partner=both(organisation("need__organisation"), _asked_of_partner))
 
+proposal_scope = Visibility(staff=institution(), student=user_is("proposed_by"))
 
-def proposal_scope(user: Any, prefix: str = "") -> Q:
-    if not is_active_user(user):
-        return nothing(prefix)
-    if user.is_superuser:
-        return Q()
-    if _is_staff(user):
-        return Q(**{f"{prefix}institution_id": user.institution_id})
-    if user.role == Role.STUDENT and user.institution_id:
-        return Q(**{f"{prefix}proposed_by_id": user.pk})
-    return nothing(prefix)
+quiet_period_scope = Visibility(
+    staff=EVERYTHING,
+    partner=organisation(),
+    doc="""An organisation's quiet periods: its own partner users, and every institution's staff (the capacity
+    guard holds proposals of any institution, so each should see why).""",
+)
 
-
-def quiet_period_scope(user: Any, prefix: str = "") -> Q:
-    """An organisation's quiet periods: its own partner users, and every institution's staff (the capacity
-    guard holds proposals of any institution, so each should see why)."""
-    if not is_active_user(user):
-        return nothing(prefix)
-    if user.is_superuser or _is_staff(user):
-        return Q()
-    if user.role == Role.PARTNER and user.organisation_id:
-        return Q(**{f"{prefix}organisation_id": user.organisation_id})
-    return nothing(prefix)
-
-
-def criterion_scope(user: Any, prefix: str = "") -> Q:
-    """An institution's criteria for a good partner: its own members only (students judge proposals by them)."""
-    if not is_active_user(user):
-        return nothing(prefix)
-    if user.is_superuser:
-        return Q()
-    if user.role != Role.PARTNER and user.institution_id:
-        return Q(**{f"{prefix}institution_id": user.institution_id})
-    return nothing(prefix)
+criterion_scope = Visibility(
+    members=institution(),
+    doc="An institution's criteria for a good partner: its own members only (students judge proposals by them).",
+)

@@ -10,15 +10,15 @@ institutions, so that no partner is "partnered to death".
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from accounts.visibility import VisibleQuerySet
 from lib.models import PublicIdModel, VersionedModel
+from matching.access import criterion_scope, match_scope, need_scope, offer_scope, proposal_scope, quiet_period_scope
 from network.models import Campus, Institution, Organisation, TargetGroup, Theme
 
 
@@ -27,11 +27,8 @@ class Language(models.TextChoices):
     EN = "en", _("English")
 
 
-class NeedQuerySet(models.QuerySet["Need"]):
-    def for_user(self, user: Any) -> NeedQuerySet:
-        from matching.access import need_scope
-
-        return self.filter(need_scope(user))
+class NeedQuerySet(VisibleQuerySet["Need"]):
+    visibility = need_scope
 
 
 class Need(PublicIdModel, VersionedModel):
@@ -142,11 +139,8 @@ class NeedNote(models.Model):
         indexes = [models.Index(fields=["need", "institution", "-created_at"])]
 
 
-class OfferQuerySet(models.QuerySet["Offer"]):
-    def for_user(self, user: Any) -> OfferQuerySet:
-        from matching.access import offer_scope
-
-        return self.filter(offer_scope(user))
+class OfferQuerySet(VisibleQuerySet["Offer"]):
+    visibility = offer_scope
 
 
 class Offer(PublicIdModel, VersionedModel):
@@ -207,11 +201,8 @@ class Offer(PublicIdModel, VersionedModel):
         return self.title
 
 
-class MatchQuerySet(models.QuerySet["Match"]):
-    def for_user(self, user: Any) -> MatchQuerySet:
-        from matching.access import match_scope
-
-        return self.filter(match_scope(user))
+class MatchQuerySet(VisibleQuerySet["Match"]):
+    visibility = match_scope
 
 
 class Match(PublicIdModel, VersionedModel):
@@ -288,11 +279,8 @@ class MatchingWeights(models.Model):
         return str(self.institution)
 
 
-class QuietPeriodQuerySet(models.QuerySet["QuietPeriod"]):
-    def for_user(self, user: Any) -> QuietPeriodQuerySet:
-        from matching.access import quiet_period_scope
-
-        return self.filter(quiet_period_scope(user))
+class QuietPeriodQuerySet(VisibleQuerySet["QuietPeriod"]):
+    visibility = quiet_period_scope
 
 
 class QuietPeriod(models.Model):
@@ -327,11 +315,8 @@ class QuietPeriod(models.Model):
         return f"{self.organisation}: {self.start} – {self.end}"
 
 
-class PartnerCriterionQuerySet(models.QuerySet["PartnerCriterion"]):
-    def for_user(self, user: Any) -> PartnerCriterionQuerySet:
-        from matching.access import criterion_scope
-
-        return self.filter(criterion_scope(user))
+class PartnerCriterionQuerySet(VisibleQuerySet["PartnerCriterion"]):
+    visibility = criterion_scope
 
 
 class PartnerCriterion(models.Model):
@@ -360,11 +345,8 @@ class PartnerCriterion(models.Model):
         return self.text
 
 
-class OrganisationProposalQuerySet(models.QuerySet["OrganisationProposal"]):
-    def for_user(self, user: Any) -> OrganisationProposalQuerySet:
-        from matching.access import proposal_scope
-
-        return self.filter(proposal_scope(user))
+class OrganisationProposalQuerySet(VisibleQuerySet["OrganisationProposal"]):
+    visibility = proposal_scope
 
 
 class OrganisationProposal(PublicIdModel, VersionedModel):

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
+from lib.scoping import unscoped
 from matching.models import DigestItem, Match, Need
 
 
@@ -32,6 +33,7 @@ def _send(template: str, context: dict, to: list[str], language: str) -> None:
 
 
 @task()
+@unscoped("a task acts for the system, not for the user whose request queued it")
 def send_need_confirmation(need_id: int, base_url: str | None = None) -> None:
     """Mail the contact of a need posted through the public form a link to confirm it."""
     from matching.services import issue_confirm_link
@@ -50,6 +52,7 @@ def send_need_confirmation(need_id: int, base_url: str | None = None) -> None:
 
 
 @task()
+@unscoped("a task acts for the system, not for the user whose request queued it")
 def send_match_response(match_id: int) -> None:
     """Tell whoever proposed a match how the partner answered."""
     match = (
@@ -96,6 +99,7 @@ def digest_recipients(organisation_id: int) -> tuple[list[str], str]:
 
 
 @task()
+@unscoped("a task acts for the system, not for the user whose request queued it")
 def send_digest(organisation_id: int, base_url: str | None = None) -> int:
     """Send the organisation one mail with every unsent item; returns how many items it carried."""
     from matching.services import issue_response_link

@@ -9,10 +9,12 @@ from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
+from lib.scoping import unscoped
 from places.models import Booking
 
 
 @task()
+@unscoped("a task acts for the system, not for the user whose request queued it")
 def send_booking_decision(booking_id: int) -> None:
     """Tell the requester, in the language they asked in, whether their request was approved."""
     booking = Booking.objects.select_related("facility__campus__institution").filter(pk=booking_id).first()
