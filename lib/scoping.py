@@ -59,6 +59,11 @@ def user_scope(get_user: Callable[[], Any]) -> Iterator[None]:
         _active.reset(token)
 
 
+def acting_as(user: Any) -> Any:
+    """Scope to ``user`` for a page reached by a personal token (a calendar feed) rather than a login."""
+    return user_scope(lambda: user)
+
+
 @contextmanager
 def unscoped(reason: str) -> Iterator[None]:
     """The escape hatch: queries inside see every institution's rows. Always say why."""

@@ -34,6 +34,7 @@ from agreements.services import (
 from engagements.models import Engagement
 from lib.errors import ConflictError, DomainError
 from lib.pagination import paginate
+from lib.scoping import acting_as
 from partnerships.models import Partnership
 from web.forms.agreements import AgreementFilterForm, AgreementForm, SendForm, TemplateChoiceForm
 from web.forms.partnerships import add_domain_errors
@@ -374,7 +375,7 @@ def _in_calendar(user: Any) -> QuerySet[Agreement]:
 @never_cache
 def calendar_user(request: HttpRequest, token: str) -> HttpResponse:
     user = _feed_user(ical.read_token(token, salt=ical.USER_SALT))
-    with translation.override(user.language):
+    with acting_as(user), translation.override(user.language):
         events = ical.agreement_events(_in_calendar(user), request.build_absolute_uri("/").rstrip("/"))
         return _calendar_response(_("Brug agreements"), events)
 
@@ -383,7 +384,12 @@ def calendar_user(request: HttpRequest, token: str) -> HttpResponse:
 def calendar_partnership(request: HttpRequest, token: str) -> HttpResponse:
     data = ical.read_token(token, salt=ical.PARTNERSHIP_SALT)
     user = _feed_user(data)
-    partnership = get_for_user_or_404(Partnership.objects.for_user(user), public_id=data["p"])  # type: ignore[index]
+    with acting_as(user):
+        return _partnership_feed(request, user, data)
+
+
+def _partnership_feed(request: HttpRequest, user: Any, data: Any) -> HttpResponse:
+    partnership = get_for_user_or_404(Partnership.objects.for_user(user), public_id=data["p"])
     agreements = _in_calendar(user).filter(partnership=partnership) | _in_calendar(user).filter(
         engagement__partnership=partnership
     )

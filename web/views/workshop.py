@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import get_for_user_or_404, require
 from lib.errors import DomainError
 from lib.pagination import paginate
+from lib.scoping import unscoped
 from reflection.drawing import STRIP, spread_bars
 from reflection.models import WorkshopPosition, WorkshopSession
 from reflection.selectors import workshop_spread
@@ -101,6 +102,7 @@ def workshop_close(request: HttpRequest, public_id: Any) -> HttpResponse:
 # Participants: no login, only the code --------------------------------------------------------
 
 
+@unscoped("a workshop join code names the session")
 def workshop_join(request: HttpRequest) -> HttpResponse:
     form = JoinForm(request.POST or request.GET or None)
     if form.is_bound and form.is_valid():
@@ -128,6 +130,7 @@ def _participant_key(request: HttpRequest, session: WorkshopSession, *, create: 
     return key
 
 
+@unscoped("a workshop join code names the session")
 def workshop_participate(request: HttpRequest, code: str) -> HttpResponse:
     session = _open_session(code)
     key = _participant_key(request, session, create=True)
@@ -148,6 +151,7 @@ def workshop_participate(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "web/reflection/participate.html", context, status=400 if form.is_bound else 200)
 
 
+@unscoped("a workshop join code names the session")
 def workshop_participant_group(request: HttpRequest, code: str) -> HttpResponse:
     """What a participant's device shows of the group: the same anonymous spread and the questions."""
     session = _open_session(code)
@@ -161,6 +165,7 @@ def workshop_participant_group(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "web/reflection/workshop_group.html", context)
 
 
+@unscoped("a workshop join code names the session")
 def workshop_participant_spread(request: HttpRequest, code: str) -> HttpResponse:
     session = _open_session(code)
     if not _participant_key(request, session, create=False):
