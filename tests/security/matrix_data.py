@@ -289,7 +289,10 @@ def _agreement_content() -> dict[str, Any]:
 def build() -> SimpleNamespace:
     a = build_side("A", "Universiteit Aan de Schelde", "uas")
     b = build_side("B", "Hogeschool Buiten", "hb")
-    admin = User.objects.create_superuser("admin-matrix", "admin@brug.example", "x", role=Role.COORDINATOR)
+    # The superuser works in the office of A: a superuser without an institution has no institution pages.
+    admin = User.objects.create_superuser(
+        "admin-matrix", "admin@brug.example", "x", role=Role.COORDINATOR, institution=a.ns.institution
+    )
     personas: dict[str, Any] = {
         "anonymous": AnonymousUser(),
         "student": a.ns.student,
