@@ -1,7 +1,8 @@
 """The one access mechanism: who may see which rows, and who may do what.
 
-Visibility is a ``Q`` per kind of object, used by each model's
-``for_user(user)`` queryset; the web, the API and the admin all read through
+Visibility is declared once per kind of object (a ``Visibility`` of
+``accounts.visibility``: the scope ladder written once), used by each model's
+``for_user(user)`` queryset and its fail-closed default manager; the web, the API and the admin all read through
 those querysets, so an outsider finds nothing (404). Permissions for actions
 are ``rules`` predicates (see ``rules.py`` of each app), checked with
 ``user.has_perm(name, obj)``; a visible object with too low a role gets 403.
@@ -17,16 +18,9 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import OFFICE_ROLES, STAFF_ROLES, Role
+from accounts.visibility import EVERYTHING, Visibility, institution, is_active_user, organisation, person
 
 M = TypeVar("M", bound=Model)
-
-
-def nothing(prefix: str = "") -> Q:
-    return Q(**{f"{prefix}pk__in": []})
-
-
-def is_active_user(user: Any) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
 
 
 def is_superuser(user: Any) -> bool:
@@ -37,50 +31,33 @@ def institution_id(user: Any) -> int | None:
     return user.institution_id if is_active_user(user) and user.role != Role.PARTNER else None
 
 
-def organisation_scope(user: Any, prefix: str = "") -> Q:
-    """The organisation directory is shared by all institutions; a partner sees only its own."""
-    if not is_active_user(user):
-        return nothing(prefix)
-    if user.is_superuser:
-        return Q()
-    if user.role == Role.PARTNER:
-        return Q(**{f"{prefix}pk": user.organisation_id})
-    return Q() if user.institution_id else nothing(prefix)
-
-
-def person_scope(user: Any, prefix: str = "") -> Q:
-    """Institutions keep their own people; students see themselves; partners their own colleagues."""
+def _colleagues(user: Any) -> Q:
     from network.models import Affiliation
 
-    if not is_active_user(user):
-        return nothing(prefix)
-    if user.is_superuser:
-        return Q()
-    if user.role in STAFF_ROLES and user.institution_id:
-        return Q(**{f"{prefix}institution_id": user.institution_id})
-    if user.role == Role.STUDENT and user.person_id:
-        return Q(**{f"{prefix}pk": user.person_id})
-    if user.role == Role.PARTNER:
-        colleagues = Affiliation.objects.filter(organisation_id=user.organisation_id).values("person_id")
-        return Q(**{f"{prefix}pk__in": colleagues})
-    return nothing(prefix)
+    return Q(pk__in=Affiliation.objects.filter(organisation_id=user.organisation_id).values("person_id"))
 
 
-def relationship_scope(user: Any, prefix: str = "") -> Q:
-    """Staff see their institution's relationships; others only those they are an end of."""
-    if not is_active_user(user):
-        return nothing(prefix)
-    if user.is_superuser:
-        return Q()
-    if user.role in STAFF_ROLES and user.institution_id:
-        return Q(**{f"{prefix}institution_id": user.institution_id})
-    if user.role == Role.STUDENT and user.person_id:
-        return Q(**{f"{prefix}a_person_id": user.person_id}) | Q(**{f"{prefix}b_person_id": user.person_id})
-    if user.role == Role.PARTNER:
-        return Q(**{f"{prefix}a_organisation_id": user.organisation_id}) | Q(
-            **{f"{prefix}b_organisation_id": user.organisation_id}
-        )
-    return nothing(prefix)
+organisation_scope = Visibility(
+    members=EVERYTHING,
+    partner=organisation(""),
+    doc="The organisation directory is shared by all institutions; a partner sees only its own.",
+)
+
+person_scope = Visibility(
+    staff=institution(),
+    student=person(""),
+    partner=_colleagues,
+    doc="Institutions keep their own people; students see themselves; partners their own colleagues.",
+)
+
+relationship_scope = Visibility(
+    staff=institution(),
+    student=person("a_person") | person("b_person"),
+    partner=organisation("a_organisation") | organisation("b_organisation"),
+    doc="Staff see their institution's relationships; others only those they are an end of.",
+)
+
+interaction_scope = relationship_scope.through("relationship__", doc="A contact moment is seen with its relationship.")
 
 
 def get_for_user_or_404(queryset: QuerySet[M], **lookup: Any) -> M:

@@ -18,6 +18,8 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from accounts.visibility import VisibleQuerySet
+from agreements.access import agreement_scope
 from engagements.models import Engagement
 from lib.models import PublicIdModel, VersionedModel
 from network.models import Institution, Organisation
@@ -68,11 +70,8 @@ class AgreementTemplate(models.Model):
         return (self.sections_en if english else self.sections_nl) or self.sections_nl
 
 
-class AgreementQuerySet(models.QuerySet["Agreement"]):
-    def for_user(self, user: Any) -> AgreementQuerySet:
-        from agreements.access import agreement_scope
-
-        return self.filter(agreement_scope(user))
+class AgreementQuerySet(VisibleQuerySet["Agreement"]):
+    visibility = agreement_scope
 
 
 class Agreement(PublicIdModel, VersionedModel):

@@ -29,6 +29,7 @@ from django.utils import timezone, translation
 from django_tasks import TaskContext, task
 
 from agreements.models import Reminder, Signatory
+from lib.scoping import unscoped
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ BATCH = 100
 
 
 @task(takes_context=True)
+@unscoped("a task acts for the system, not for the user whose request queued it")
 def send_signing_link(context: TaskContext, signatory_id: int, base_url: str) -> None:
     """Mail one signatory a fresh link to the version they are asked to sign, in their language."""
     from agreements.services import LinkState, issue_link, link_state
@@ -148,6 +150,7 @@ def send_claimed(ids: list[int], base_url: str) -> tuple[int, int]:
 
 
 @task()
+@unscoped("a task acts for the system, not for the user whose request queued it")
 def send_due_reminders() -> dict[str, Any]:
     """Move agreements along the calendar, then send every reminder whose day has come."""
     from agreements.services import refresh_statuses, site_url

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from accounts.visibility import VisibleQuerySet
+from assessment.access import round_scope
 from lib.models import PublicIdModel
 from network.models import Institution, Person, Relationship
 from partnerships.models import Partnership
@@ -114,11 +116,8 @@ class InstrumentItem(models.Model):
         return _bilingual(self, "high")
 
 
-class RoundQuerySet(models.QuerySet["Round"]):
-    def for_user(self, user: Any) -> RoundQuerySet:
-        from assessment.access import round_scope
-
-        return self.filter(round_scope(user))
+class RoundQuerySet(VisibleQuerySet["Round"]):
+    visibility = round_scope
 
 
 class Round(PublicIdModel):

@@ -19,9 +19,11 @@ from django.utils import translation
 from django_tasks import TaskContext, task
 
 from assessment.models import Respondent, Round
+from lib.scoping import unscoped
 
 
 @task(takes_context=True)
+@unscoped("a task acts for the system, not for the user whose request queued it")
 def send_invitation(context: TaskContext, respondent_id: int, base_url: str) -> None:
     """Mail one respondent a new personal link, in the respondent's language."""
     from assessment.services import contact_line, issue_link

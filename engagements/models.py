@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from accounts.visibility import VisibleQuerySet
+from engagements.access import course_scope, engagement_scope
 from lib.models import PublicIdModel, VersionedModel
 from network.models import Campus, Institution, Organisation, Person, SofarRole
 from partnerships.models import Partnership
 
 
-class CourseQuerySet(models.QuerySet["Course"]):
-    def for_user(self, user: Any) -> CourseQuerySet:
-        from engagements.access import course_scope
-
-        return self.filter(course_scope(user))
+class CourseQuerySet(VisibleQuerySet["Course"]):
+    visibility = course_scope
 
 
 class Course(PublicIdModel, VersionedModel):
@@ -48,11 +45,8 @@ class Course(PublicIdModel, VersionedModel):
         return f"{self.title} ({self.academic_year})"
 
 
-class EngagementQuerySet(models.QuerySet["Engagement"]):
-    def for_user(self, user: Any) -> EngagementQuerySet:
-        from engagements.access import engagement_scope
-
-        return self.filter(engagement_scope(user))
+class EngagementQuerySet(VisibleQuerySet["Engagement"]):
+    visibility = engagement_scope
 
 
 class Engagement(PublicIdModel, VersionedModel):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.visibility import VisibleQuerySet
+from imports.access import import_scope
 from lib.models import PublicIdModel
 
 
@@ -19,11 +19,8 @@ class Kind(models.TextChoices):
     INTERACTIONS = "interactions", _("Contact moments")
 
 
-class ImportJobQuerySet(models.QuerySet["ImportJob"]):
-    def for_user(self, user: Any) -> ImportJobQuerySet:
-        from imports.access import import_scope
-
-        return self.filter(import_scope(user))
+class ImportJobQuerySet(VisibleQuerySet["ImportJob"]):
+    visibility = import_scope
 
 
 class ImportJob(PublicIdModel):

@@ -6,9 +6,11 @@ from django_tasks import task
 
 from accounts.models import User
 from imports.models import ImportJob
+from lib.scoping import unscoped
 
 
 @task()
+@unscoped("a task acts for the system, not for the user whose request queued it")
 def preview_task(job_id: int) -> None:
     from imports.services import build_preview
 
@@ -18,6 +20,7 @@ def preview_task(job_id: int) -> None:
 
 
 @task()
+@unscoped("a task acts for the system, not for the user whose request queued it")
 def import_task(job_id: int, user_id: int | None) -> None:
     from imports.services import run_import
 

@@ -12,31 +12,37 @@ from typing import Any
 
 from django.db.models import Q
 
-from accounts.access import is_active_user, nothing
-from accounts.models import OFFICE_ROLES, STAFF_ROLES, Role
+from accounts.models import OFFICE_ROLES, Role
+from accounts.visibility import (
+    EVERYTHING,
+    Visibility,
+    both,
+    institution,
+    is_active_user,
+    nothing,
+    organisation,
+    user_is,
+)
 
 
-def _is_staff(user: Any) -> bool:
-    return user.role in STAFF_ROLES and user.institution_id is not None
+def _confirmed(user: Any) -> Q:
+    # An unconfirmed need may be someone's spam, a pending one a stranger's claim: it joins the
+    # directory once confirmed and accepted.
+    return ~Q(status__in=["unconfirmed", "pending"])
 
 
-def need_scope(user: Any, prefix: str = "") -> Q:
-    if not is_active_user(user):
-        return nothing(prefix)
-    if user.is_superuser:
-        return Q()
-    if _is_staff(user):
-        # An unconfirmed need may be someone's spam, a pending one a stranger's claim: it joins the
-        # directory once confirmed and accepted.
-        return ~Q(**{f"{prefix}status__in": ["unconfirmed", "pending"]})
-    if user.role == Role.PARTNER and user.organisation_id:
-        return Q(**{f"{prefix}organisation_id": user.organisation_id})
-    return nothing(prefix)
+def _asked_of_partner(user: Any) -> Q:
+    # A held proposal has not been asked of the partner yet.
+    return ~Q(status="held")
+
+
+need_scope = Visibility(staff=_confirmed, partner=organisation())
 
 
 def waiting_need_scope(user: Any, prefix: str = "") -> Q:
     """Needs from the public form that wait for acceptance, for whoever may accept them: the office sees
-    all of them (the directory is shared), a partner user those in its organisation's name."""
+    all of them (the directory is shared), a partner user those in its organisation's name. Not a rung of
+    the ladder: a superuser too sees only what waits."""
     waiting = Q(**{f"{prefix}status": "pending"})
     if not is_active_user(user):
         return nothing(prefix)
@@ -47,59 +53,20 @@ def waiting_need_scope(user: Any, prefix: str = "") -> Q:
     return nothing(prefix)
 
 
-def offer_scope(user: Any, prefix: str = "") -> Q:
-    if not is_active_user(user):
-        return nothing(prefix)
-    if user.is_superuser:
-        return Q()
-    if user.role != Role.PARTNER and user.institution_id:
-        return Q(**{f"{prefix}institution_id": user.institution_id})
-    return nothing(prefix)
+offer_scope = Visibility(members=institution())
 
+match_scope = Visibility(staff=institution(), partner=both(organisation("need__organisation"), _asked_of_partner))
 
-def match_scope(user: Any, prefix: str = "") -> Q:
-    if not is_active_user(user):
-        return nothing(prefix)
-    if user.is_superuser:
-        return Q()
-    if _is_staff(user):
-        return Q(**{f"{prefix}institution_id": user.institution_id})
-    if user.role == Role.PARTNER and user.organisation_id:
-        # A held proposal has not been asked of the partner yet.
-        return Q(**{f"{prefix}need__organisation_id": user.organisation_id}) & ~Q(**{f"{prefix}status": "held"})
-    return nothing(prefix)
+proposal_scope = Visibility(staff=institution(), student=user_is("proposed_by"))
 
+quiet_period_scope = Visibility(
+    staff=EVERYTHING,
+    partner=organisation(),
+    doc="""An organisation's quiet periods: its own partner users, and every institution's staff (the capacity
+    guard holds proposals of any institution, so each should see why).""",
+)
 
-def proposal_scope(user: Any, prefix: str = "") -> Q:
-    if not is_active_user(user):
-        return nothing(prefix)
-    if user.is_superuser:
-        return Q()
-    if _is_staff(user):
-        return Q(**{f"{prefix}institution_id": user.institution_id})
-    if user.role == Role.STUDENT and user.institution_id:
-        return Q(**{f"{prefix}proposed_by_id": user.pk})
-    return nothing(prefix)
-
-
-def quiet_period_scope(user: Any, prefix: str = "") -> Q:
-    """An organisation's quiet periods: its own partner users, and every institution's staff (the capacity
-    guard holds proposals of any institution, so each should see why)."""
-    if not is_active_user(user):
-        return nothing(prefix)
-    if user.is_superuser or _is_staff(user):
-        return Q()
-    if user.role == Role.PARTNER and user.organisation_id:
-        return Q(**{f"{prefix}organisation_id": user.organisation_id})
-    return nothing(prefix)
-
-
-def criterion_scope(user: Any, prefix: str = "") -> Q:
-    """An institution's criteria for a good partner: its own members only (students judge proposals by them)."""
-    if not is_active_user(user):
-        return nothing(prefix)
-    if user.is_superuser:
-        return Q()
-    if user.role != Role.PARTNER and user.institution_id:
-        return Q(**{f"{prefix}institution_id": user.institution_id})
-    return nothing(prefix)
+criterion_scope = Visibility(
+    members=institution(),
+    doc="An institution's criteria for a good partner: its own members only (students judge proposals by them).",
+)

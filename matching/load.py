@@ -21,6 +21,8 @@ from typing import Any
 from django.db.models import Count, Exists, F, OuterRef
 from django.utils import timezone
 
+from lib.scoping import unscoped
+
 LIVE_MATCH = ("proposed", "held", "accepted")
 PROPOSALS = ("proposed", "held")
 ACTIVE_ENGAGEMENTS = ("planned", "running")
@@ -80,6 +82,7 @@ def _counts(rows: Iterable[dict[str, Any]]) -> dict[int, int]:
     return {row["org"]: row["n"] for row in rows}
 
 
+@unscoped("an organisation's load counts every institution's requests; only the counts leave")
 def organisation_load(organisation_ids: Iterable[int], period: AcademicPeriod) -> dict[int, Load]:
     """The load of each organisation in ``period``, in four queries whatever their number."""
     from engagements.models import Engagement

@@ -18,7 +18,10 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from accounts.visibility import VisibleQuerySet
 from lib.models import PublicIdModel, VersionedModel
+from lib.scoping import unscoped
+from matching.access import criterion_scope, match_scope, need_scope, offer_scope, proposal_scope, quiet_period_scope
 from network.models import Campus, Institution, Organisation, TargetGroup, Theme
 
 
@@ -27,17 +30,16 @@ class Language(models.TextChoices):
     EN = "en", _("English")
 
 
-class NeedQuerySet(models.QuerySet["Need"]):
-    def for_user(self, user: Any) -> NeedQuerySet:
-        from matching.access import need_scope
-
-        return self.filter(need_scope(user))
+class NeedQuerySet(VisibleQuerySet["Need"]):
+    visibility = need_scope
 
     def waiting_for(self, user: Any) -> NeedQuerySet:
-        """Public-form needs waiting for ``user`` to accept or reject them."""
+        """Public-form needs waiting for ``user`` to accept or reject them: their own rule, not the
+        directory's (which hides what waits), so they are read past the default scope."""
         from matching.access import waiting_need_scope
 
-        return self.filter(waiting_need_scope(user))
+        with unscoped("waiting needs have their own rule, matching.access.waiting_need_scope"):
+            return Need.objects.filter(waiting_need_scope(user))
 
 
 class Need(PublicIdModel, VersionedModel):
@@ -156,11 +158,8 @@ class NeedNote(models.Model):
         indexes = [models.Index(fields=["need", "institution", "-created_at"])]
 
 
-class OfferQuerySet(models.QuerySet["Offer"]):
-    def for_user(self, user: Any) -> OfferQuerySet:
-        from matching.access import offer_scope
-
-        return self.filter(offer_scope(user))
+class OfferQuerySet(VisibleQuerySet["Offer"]):
+    visibility = offer_scope
 
 
 class Offer(PublicIdModel, VersionedModel):
@@ -221,11 +220,8 @@ class Offer(PublicIdModel, VersionedModel):
         return self.title
 
 
-class MatchQuerySet(models.QuerySet["Match"]):
-    def for_user(self, user: Any) -> MatchQuerySet:
-        from matching.access import match_scope
-
-        return self.filter(match_scope(user))
+class MatchQuerySet(VisibleQuerySet["Match"]):
+    visibility = match_scope
 
 
 class Match(PublicIdModel, VersionedModel):
@@ -302,11 +298,8 @@ class MatchingWeights(models.Model):
         return str(self.institution)
 
 
-class QuietPeriodQuerySet(models.QuerySet["QuietPeriod"]):
-    def for_user(self, user: Any) -> QuietPeriodQuerySet:
-        from matching.access import quiet_period_scope
-
-        return self.filter(quiet_period_scope(user))
+class QuietPeriodQuerySet(VisibleQuerySet["QuietPeriod"]):
+    visibility = quiet_period_scope
 
 
 class QuietPeriod(models.Model):
@@ -341,11 +334,8 @@ class QuietPeriod(models.Model):
         return f"{self.organisation}: {self.start} – {self.end}"
 
 
-class PartnerCriterionQuerySet(models.QuerySet["PartnerCriterion"]):
-    def for_user(self, user: Any) -> PartnerCriterionQuerySet:
-        from matching.access import criterion_scope
-
-        return self.filter(criterion_scope(user))
+class PartnerCriterionQuerySet(VisibleQuerySet["PartnerCriterion"]):
+    visibility = criterion_scope
 
 
 class PartnerCriterion(models.Model):
@@ -374,11 +364,8 @@ class PartnerCriterion(models.Model):
         return self.text
 
 
-class OrganisationProposalQuerySet(models.QuerySet["OrganisationProposal"]):
-    def for_user(self, user: Any) -> OrganisationProposalQuerySet:
-        from matching.access import proposal_scope
-
-        return self.filter(proposal_scope(user))
+class OrganisationProposalQuerySet(VisibleQuerySet["OrganisationProposal"]):
+    visibility = proposal_scope
 
 
 class OrganisationProposal(PublicIdModel, VersionedModel):

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import TaskContext, task
 
+from lib.scoping import unscoped
 from matching.models import DigestItem, Match, Need
 
 
@@ -31,6 +32,7 @@ def _send(key: str, template: str, context: dict, to: list[str], language: str) 
     queue_mail(key=key, to=to, subject=subject, body=body, language=language)
 
 
+@unscoped("a task acts for the system, not for the user whose request queued it")
 def _key(context: TaskContext, name: str) -> str:
     return f"matching.{name}:{context.task_result.id}"
 
@@ -58,6 +60,7 @@ def send_need_confirmation(context: TaskContext, need_id: int, base_url: str | N
 
 
 @task(takes_context=True)
+@unscoped("a task acts for the system, not for the user whose request queued it")
 def send_match_response(context: TaskContext, match_id: int) -> None:
     """Tell whoever proposed a match how the partner answered."""
     match = (
@@ -87,6 +90,7 @@ def digest_recipients(organisation_id: int) -> tuple[list[str], str]:
 
 
 @task(takes_context=True)
+@unscoped("a task acts for the system, not for the user whose request queued it")
 def send_digest(context: TaskContext, organisation_id: int, base_url: str | None = None) -> int:
     """Send the organisation one mail with every unsent item; returns how many items it carried.
 

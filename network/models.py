@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.access import interaction_scope, organisation_scope, person_scope, relationship_scope
+from accounts.visibility import VisibleQuerySet
 from lib.models import BilingualTerm, PublicIdModel, VersionedModel
 
 
@@ -102,11 +104,8 @@ class TargetGroup(BilingualTerm):
         verbose_name_plural = _("target groups")
 
 
-class OrganisationQuerySet(models.QuerySet["Organisation"]):
-    def for_user(self, user: Any) -> OrganisationQuerySet:
-        from accounts.access import organisation_scope
-
-        return self.filter(organisation_scope(user))
+class OrganisationQuerySet(VisibleQuerySet["Organisation"]):
+    visibility = organisation_scope
 
 
 class Organisation(PublicIdModel, VersionedModel):
@@ -233,11 +232,8 @@ class OrganisationContact(models.Model):
         return self.approved_at is not None and self.address_confirmed_at is not None
 
 
-class PersonQuerySet(models.QuerySet["Person"]):
-    def for_user(self, user: Any) -> PersonQuerySet:
-        from accounts.access import person_scope
-
-        return self.filter(person_scope(user))
+class PersonQuerySet(VisibleQuerySet["Person"]):
+    visibility = person_scope
 
 
 class Person(PublicIdModel, VersionedModel):
@@ -318,11 +314,8 @@ def _either_end(kind: str, actor: Any, *, lookup: str = "") -> models.QuerySet[A
     return ends.filter(**{f"a_{kind}{lookup}": actor}).union(ends.filter(**{f"b_{kind}{lookup}": actor}))
 
 
-class RelationshipQuerySet(models.QuerySet["Relationship"]):
-    def for_user(self, user: Any) -> RelationshipQuerySet:
-        from accounts.access import relationship_scope
-
-        return self.filter(relationship_scope(user))
+class RelationshipQuerySet(VisibleQuerySet["Relationship"]):
+    visibility = relationship_scope
 
     def involving_organisation(self, organisation: Organisation | Any) -> RelationshipQuerySet:
         return self.filter(pk__in=_either_end("organisation", organisation))
@@ -408,11 +401,8 @@ class Relationship(PublicIdModel, VersionedModel):
         return f"{self.a} ↔ {self.b}"
 
 
-class InteractionQuerySet(models.QuerySet["Interaction"]):
-    def for_user(self, user: Any) -> InteractionQuerySet:
-        from accounts.access import relationship_scope
-
-        return self.filter(relationship_scope(user, prefix="relationship__"))
+class InteractionQuerySet(VisibleQuerySet["Interaction"]):
+    visibility = interaction_scope
 
 
 class Interaction(PublicIdModel):

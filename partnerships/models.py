@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.visibility import VisibleQuerySet
 from lib.models import PublicIdModel, VersionedModel
 from network.models import Campus, Institution, Organisation, Person
+from partnerships.access import partnership_scope
 
 
 class ContinuumStage(models.IntegerChoices):
@@ -28,11 +28,8 @@ class ContinuumStage(models.IntegerChoices):
     TRANSFORMATIVE = 9, _("Transformative partnership")
 
 
-class PartnershipQuerySet(models.QuerySet["Partnership"]):
-    def for_user(self, user: Any) -> PartnershipQuerySet:
-        from partnerships.access import partnership_scope
-
-        return self.filter(partnership_scope(user))
+class PartnershipQuerySet(VisibleQuerySet["Partnership"]):
+    visibility = partnership_scope
 
 
 class Partnership(PublicIdModel, VersionedModel):

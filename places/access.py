@@ -10,33 +10,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from accounts.access import get_for_user_or_404, is_active_user, nothing
-from accounts.models import STAFF_ROLES, Role
+from accounts.access import get_for_user_or_404
+from accounts.visibility import Visibility, institution
 from network.models import Campus
 
+campus_scope = Visibility(members=institution(), doc="Members of the campus's institution (not partners).")
 
-def campus_scope(user: Any, prefix: str = "") -> Q:
-    """Members of the campus's institution (not partners); a superuser sees all."""
-    if not is_active_user(user):
-        return nothing(prefix)
-    if user.is_superuser:
-        return Q()
-    if user.role != Role.PARTNER and user.institution_id:
-        return Q(**{f"{prefix}institution_id": user.institution_id})
-    return nothing(prefix)
+campus_staff_scope = Visibility(staff=institution(), doc="Staff of the campus's institution.")
 
+facility_scope = Visibility(members=institution("campus__institution"), doc="Members of the campus's institution.")
 
-def campus_staff_scope(user: Any, prefix: str = "") -> Q:
-    """Staff of the campus's institution; a superuser sees all."""
-    if not is_active_user(user):
-        return nothing(prefix)
-    if user.is_superuser:
-        return Q()
-    if user.role in STAFF_ROLES and user.institution_id:
-        return Q(**{f"{prefix}institution_id": user.institution_id})
-    return nothing(prefix)
+booking_scope = Visibility(
+    staff=institution("facility__campus__institution"),
+    doc="Staff of the facility's institution: requests hold requesters' names and e-mail addresses.",
+)
+
+neighbourhood_event_scope = Visibility(
+    staff=institution("campus__institution"), doc="Staff of the campus's institution."
+)
 
 
 def campuses_for(user: Any) -> QuerySet[Campus]:

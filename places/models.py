@@ -15,15 +15,14 @@ from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from accounts.visibility import VisibleQuerySet
 from lib.models import PublicIdModel, VersionedModel
 from network.models import Campus, Organisation, Person
+from places.access import booking_scope, facility_scope, neighbourhood_event_scope
 
 
-class FacilityQuerySet(models.QuerySet["Facility"]):
-    def for_user(self, user: Any) -> FacilityQuerySet:
-        from places.access import campus_scope
-
-        return self.filter(campus_scope(user, prefix="campus__"))
+class FacilityQuerySet(VisibleQuerySet["Facility"]):
+    visibility = facility_scope
 
     def public(self) -> FacilityQuerySet:
         return self.filter(is_public=True)
@@ -68,11 +67,8 @@ class Facility(PublicIdModel, VersionedModel):
         return (self.conditions_en or self.conditions_nl) if english else (self.conditions_nl or self.conditions_en)
 
 
-class BookingQuerySet(models.QuerySet["Booking"]):
-    def for_user(self, user: Any) -> BookingQuerySet:
-        from places.access import campus_staff_scope
-
-        return self.filter(campus_staff_scope(user, prefix="facility__campus__"))
+class BookingQuerySet(VisibleQuerySet["Booking"]):
+    visibility = booking_scope
 
     def approved(self) -> BookingQuerySet:
         return self.filter(status=Booking.Status.APPROVED)
@@ -135,11 +131,8 @@ class Booking(PublicIdModel, VersionedModel):
         return f"{self.facility}: {self.starts_at:%Y-%m-%d %H:%M}"
 
 
-class NeighbourhoodEventQuerySet(models.QuerySet["NeighbourhoodEvent"]):
-    def for_user(self, user: Any) -> NeighbourhoodEventQuerySet:
-        from places.access import campus_staff_scope
-
-        return self.filter(campus_staff_scope(user, prefix="campus__"))
+class NeighbourhoodEventQuerySet(VisibleQuerySet["NeighbourhoodEvent"]):
+    visibility = neighbourhood_event_scope
 
 
 class NeighbourhoodEvent(PublicIdModel, VersionedModel):

@@ -13,6 +13,8 @@ from places.models import Booking
 
 
 @task(takes_context=True)
+from lib.scoping import unscoped
+@unscoped("a task acts for the system, not for the user whose request queued it")
 def send_booking_decision(context: TaskContext, booking_id: int) -> None:
     """Tell the requester, in the language they asked in, whether their request was approved."""
     booking = Booking.objects.select_related("facility__campus__institution").filter(pk=booking_id).first()

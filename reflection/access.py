@@ -4,37 +4,29 @@ from typing import Any
 
 from django.db.models import Q
 
-from accounts.access import is_active_user, nothing
-from accounts.models import OFFICE_ROLES, STAFF_ROLES
+from accounts.visibility import Visibility, institution, nothing
 
 
-def workbook_scope(user: Any, prefix: str = "") -> Q:
-    """The office sees its institution's workbooks; a teacher those of the courses they teach.
-
-    A reflection is a teacher's own thinking: colleagues, students and partners do not see it.
-    """
-    if not is_active_user(user):
-        return nothing(prefix)
-    if user.is_superuser:
-        return Q()
-    if user.role in OFFICE_ROLES and user.institution_id:
-        return Q(**{f"{prefix}institution_id": user.institution_id})
-    if user.role in STAFF_ROLES and user.institution_id and user.person_id:
-        return Q(**{f"{prefix}institution_id": user.institution_id, f"{prefix}course__teachers": user.person_id})
-    return nothing(prefix)
+def _courses_taught(user: Any) -> Q:
+    if not user.person_id:
+        return nothing()
+    return Q(institution_id=user.institution_id, course__teachers=user.person_id)
 
 
-def workshop_scope(user: Any, prefix: str = "") -> Q:
-    """The office runs workshops; participants reach one only through its join code."""
-    if not is_active_user(user):
-        return nothing(prefix)
-    if user.is_superuser:
-        return Q()
-    if user.role in OFFICE_ROLES and user.institution_id:
-        return Q(**{f"{prefix}institution_id": user.institution_id})
-    return nothing(prefix)
+workbook_scope = Visibility(
+    office=institution(),
+    faculty=_courses_taught,
+    doc="""The office sees its institution's workbooks; a teacher those of the courses they teach.
 
+    A reflection is a teacher's own thinking: colleagues, students and partners do not see it.""",
+)
 
-def case_scope(user: Any, prefix: str = "") -> Q:
-    """Drafts and consents are the office's; the public reads published cases without this scope."""
-    return workshop_scope(user, prefix)
+workshop_scope = Visibility(
+    office=institution(),
+    doc="The office runs workshops; participants reach one only through its join code.",
+)
+
+case_scope = Visibility(
+    office=institution(),
+    doc="Drafts and consents are the office's; the public reads published cases without this scope.",
+)

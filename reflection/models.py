@@ -17,8 +17,10 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from accounts.visibility import VisibleQuerySet
 from lib.models import PublicIdModel, VersionedModel
 from network.models import Institution, Organisation, Person, Theme
+from reflection.access import case_scope, workbook_scope, workshop_scope
 
 SCALE = (1, 2, 3, 4, 5)
 # Short codes people type from a projected slide: no 0/O or 1/I/L to confuse.
@@ -165,11 +167,8 @@ class Dilemma(PublicIdModel, VersionedModel):
         return self.institution_id is None
 
 
-class WorkbookQuerySet(models.QuerySet["Workbook"]):
-    def for_user(self, user: Any) -> WorkbookQuerySet:
-        from reflection.access import workbook_scope
-
-        return self.filter(workbook_scope(user))
+class WorkbookQuerySet(VisibleQuerySet["Workbook"]):
+    visibility = workbook_scope
 
 
 class Workbook(PublicIdModel, VersionedModel):
@@ -256,11 +255,8 @@ def new_join_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-class WorkshopSessionQuerySet(models.QuerySet["WorkshopSession"]):
-    def for_user(self, user: Any) -> WorkshopSessionQuerySet:
-        from reflection.access import workshop_scope
-
-        return self.filter(workshop_scope(user))
+class WorkshopSessionQuerySet(VisibleQuerySet["WorkshopSession"]):
+    visibility = workshop_scope
 
 
 class WorkshopSession(PublicIdModel):
@@ -322,11 +318,8 @@ class WorkshopPosition(models.Model):
         return f"{self.dilemma}: {self.position}"
 
 
-class PracticeCaseQuerySet(models.QuerySet["PracticeCase"]):
-    def for_user(self, user: Any) -> PracticeCaseQuerySet:
-        from reflection.access import case_scope
-
-        return self.filter(case_scope(user))
+class PracticeCaseQuerySet(VisibleQuerySet["PracticeCase"]):
+    visibility = case_scope
 
     def published(self) -> PracticeCaseQuerySet:
         return self.filter(published=True)

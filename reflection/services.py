@@ -22,6 +22,7 @@ from audit.services import record
 from engagements.models import Course, Engagement
 from lib.concurrency import save_versioned
 from lib.errors import DomainError
+from lib.scoping import unscoped
 from network.models import Institution, Organisation, Person, Theme
 from partnerships.models import Partnership
 from reflection.models import (
@@ -327,10 +328,15 @@ def record_workshop_positions(
 # Practice examples --------------------------------------------------------------------------
 
 
+def _slug_taken(slug: str, *, exclude_pk: int | None = None) -> bool:
+    with unscoped("a practice example's web address is unique across the region"):
+        return PracticeCase.objects.filter(slug=slug).exclude(pk=exclude_pk).exists()
+
+
 def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(title)[:100] or "case"
     slug, n = base, 2
-    while PracticeCase.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+    while _slug_taken(slug, exclude_pk=exclude_pk):
         slug, n = f"{base}-{n}", n + 1
     return slug
 
@@ -363,7 +369,7 @@ def create_case(
         created_by=by if getattr(by, "is_authenticated", False) else None,
         **data,
     )
-    if PracticeCase.objects.filter(slug=case.slug).exists():
+    if _slug_taken(case.slug):
         raise DomainError({"slug": _("Another practice example already uses this web address.")})
     case.full_clean()
     case.save()
@@ -387,7 +393,7 @@ def update_case(
     changes: dict[str, Any] = {k: (v or "").strip() for k, v in fields.items() if k in CASE_FIELDS}
     new_slug = slugify(slug) or case.slug
     if new_slug != case.slug:
-        if PracticeCase.objects.filter(slug=new_slug).exclude(pk=case.pk).exists():
+        if _slug_taken(new_slug, exclude_pk=case.pk):
             raise DomainError({"slug": _("Another practice example already uses this web address.")})
         changes["slug"] = new_slug
     save_versioned(case, expected_version=expected_version, fields=changes)

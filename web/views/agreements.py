@@ -33,6 +33,7 @@ from agreements.services import (
 from engagements.models import Engagement
 from lib.errors import ConflictError, DomainError
 from lib.pagination import paginate
+from lib.scoping import acting_as
 from partnerships.models import Partnership
 from web.forms.agreements import AgreementFilterForm, AgreementForm, SendForm, TemplateChoiceForm
 from web.forms.partnerships import add_domain_errors
@@ -367,7 +368,7 @@ def calendar_user(request: HttpRequest, token: str) -> HttpResponse:
     if reader is None:
         raise Http404
     user = reader.user
-    with translation.override(user.language):
+    with acting_as(user), translation.override(user.language):
         events = ical.agreement_events(_in_calendar(user), request.build_absolute_uri("/").rstrip("/"))
         return _calendar_response(_("Brug agreements"), events)
 
@@ -378,7 +379,12 @@ def calendar_partnership(request: HttpRequest, token: str) -> HttpResponse:
     if reader is None:
         raise Http404
     user = reader.user
-    partnership = get_for_user_or_404(Partnership.objects.for_user(user), public_id=reader.partnership_id)
+    with acting_as(user):
+        return _partnership_feed(request, user, reader.partnership_id)
+
+
+def _partnership_feed(request: HttpRequest, user: Any, partnership_id: Any) -> HttpResponse:
+    partnership = get_for_user_or_404(Partnership.objects.for_user(user), public_id=partnership_id)
     agreements = _in_calendar(user).filter(partnership=partnership) | _in_calendar(user).filter(
         engagement__partnership=partnership
     )

@@ -28,6 +28,7 @@ from assessment.services import (
     submit_or_keep_draft,
 )
 from lib.errors import DomainError
+from lib.scoping import unscoped
 from web.forms.assessments import answer_sheet, draft_values
 
 
@@ -83,6 +84,7 @@ def _sheet(
 
 
 @never_cache
+@unscoped("a personal link: the token names the respondent")
 def answer(request: HttpRequest, token: str) -> HttpResponse:
     respondent = respondent_for_token(token)
     if respondent is None:
@@ -114,6 +116,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 @require_POST
+@unscoped("a personal link: the token names the respondent")
 def answer_draft(request: HttpRequest, token: str) -> HttpResponse:
     """Autosave from the sheet (htmx, on every change): answers with the line that says when."""
     respondent = respondent_for_token(token)

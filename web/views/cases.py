@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import get_for_user_or_404, require
 from lib.errors import DomainError
 from lib.pagination import paginate
+from lib.scoping import unscoped
 from network.models import Organisation
 from partnerships.models import Partnership
 from reflection.cases import FORM_LABELS, public_cases, public_partners, search_public_cases, with_public_data
@@ -227,6 +228,7 @@ def case_preview(request: HttpRequest, public_id: Any) -> HttpResponse:
 # The public side ----------------------------------------------------------------------------
 
 
+@unscoped("the public practice examples: published rows only")
 def public_case_list(request: HttpRequest) -> HttpResponse:
     search = CaseSearchForm(request.GET or None)
     page = paginate(request, search_public_cases(**search.values()), per_page=PUBLIC_PAGE_SIZE)
@@ -254,6 +256,7 @@ def _public_detail(request: HttpRequest, case: PracticeCase, *, preview: bool = 
     return render(request, "web/cases/public_detail.html", context)
 
 
+@unscoped("the public practice examples: published rows only")
 def public_case_detail(request: HttpRequest, slug: str) -> HttpResponse:
     case = public_cases().filter(slug=slug).first()
     if case is None:
@@ -261,6 +264,7 @@ def public_case_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _public_detail(request, case)
 
 
+@unscoped("the public practice examples: published rows only")
 def case_photo(request: HttpRequest, slug: str, photo_id: Any) -> FileResponse:
     """A photo of a published case (or of a draft, for the office that keeps it)."""
     photo = CasePhoto.objects.filter(public_id=photo_id, case__slug=slug).select_related("case").first()

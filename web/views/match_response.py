@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 
 from lib.errors import DomainError
 from lib.ratelimit import allow
+from lib.scoping import unscoped
 from matching.models import Match
 from matching.services import match_for_token, respond_to_match, response_link_open
 from web.forms.matching import RespondForm
@@ -31,6 +32,7 @@ def _speak_their_language(request: HttpRequest, match: Match) -> None:
 
 
 @never_cache
+@unscoped("a personal link: the token names the match")
 def match_respond(request: HttpRequest, token: str) -> HttpResponse:
     if not allow(request, "match-respond", limit=TRIES_PER_HOUR, window=3600):
         return render(request, "web/matching/too_many.html", status=429)

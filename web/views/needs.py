@@ -24,6 +24,7 @@ from accounts.access import get_for_user_or_404, require
 from lib.errors import DomainError
 from lib.pagination import paginate
 from lib.ratelimit import allow
+from lib.scoping import unscoped
 from matching.load import academic_period, organisation_load
 from matching.models import Match, Need, NeedNote, Offer
 from matching.services import (
@@ -56,6 +57,7 @@ def _too_many(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@unscoped("the public need form")
 def need_post(request: HttpRequest) -> HttpResponse:
     """The public form: no account needed."""
     language = "en" if (get_language() or "nl").startswith("en") else "nl"
@@ -81,11 +83,13 @@ def need_post(request: HttpRequest) -> HttpResponse:
     return render(request, "web/matching/need_public_form.html", {"form": form}, status=status)
 
 
+@unscoped("the public need form")
 def need_posted(request: HttpRequest) -> HttpResponse:
     return render(request, "web/matching/need_posted.html")
 
 
 @never_cache
+@unscoped("a personal link: the token names the need")
 def need_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button (mail scanners open links); POST confirms. A used or old link says so."""
     if not allow(request, "need-confirm", limit=CONFIRMS_PER_HOUR, window=3600):

@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from lib.errors import DomainError
 from lib.pagination import paginate
 from lib.ratelimit import allow
+from lib.scoping import unscoped
 from network.models import Campus
 from places import selectors
 from places.models import Facility
@@ -34,6 +35,7 @@ REQUEST_WINDOW_S = 3600
 ERROR_ALIASES = {"starts_at": "date", "ends_at": "end_time"}
 
 
+@unscoped("the open campus: public facilities only")
 def public_campus(request: HttpRequest, institution: str, campus: str) -> HttpResponse:
     found = get_object_or_404(Campus.objects.select_related("institution"), institution__slug=institution, slug=campus)
     facilities = Facility.objects.public().filter(campus=found).order_by("name", "id")
@@ -46,6 +48,7 @@ def _public_facility(public_id: Any) -> Facility:
     return get_object_or_404(Facility.objects.public().select_related("campus__institution"), public_id=public_id)
 
 
+@unscoped("the open campus: public facilities only")
 def public_facility(request: HttpRequest, public_id: Any) -> HttpResponse:
     facility = _public_facility(public_id)
     year, month = selectors.parse_month(request.GET.get("month"))
@@ -62,6 +65,7 @@ def public_facility(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 @never_cache
+@unscoped("the open campus: public facilities only")
 def public_request(request: HttpRequest, public_id: Any) -> HttpResponse:
     facility = _public_facility(public_id)
     form = BookingRequestForm(request.POST if request.method == "POST" else None)
@@ -95,6 +99,7 @@ def _form(request: HttpRequest, facility: Facility, form: BookingRequestForm, *,
     return render(request, "web/places/public_request.html", context, status=status)
 
 
+@unscoped("the open campus: public facilities only")
 def public_request_sent(request: HttpRequest, public_id: Any) -> HttpResponse:
     facility = _public_facility(public_id)
     return render(request, "web/places/public_sent.html", {"facility": facility, "campus": facility.campus})

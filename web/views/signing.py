@@ -20,6 +20,7 @@ from agreements.models import Signatory
 from agreements.sections import BALANCE_PARTIES, BALANCE_SIDES, TEXT_SECTIONS, normalise
 from agreements.services import LinkState, link_state, sign, signatory_for_token
 from lib.errors import DomainError
+from lib.scoping import unscoped
 from web.forms.agreements import SignForm
 from web.forms.partnerships import add_domain_errors
 
@@ -67,6 +68,7 @@ def _page(request: HttpRequest, signatory: Signatory, form: SignForm, *, status:
 
 
 @never_cache
+@unscoped("a personal link: the token names the signatory")
 def agreement_sign(request: HttpRequest, token: str) -> HttpResponse:
     signatory = signatory_for_token(token)
     if signatory is None:

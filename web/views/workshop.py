@@ -25,6 +25,7 @@ from accounts.access import get_for_user_or_404, require
 from lib.errors import DomainError
 from lib.pagination import paginate
 from lib.ratelimit import allow
+from lib.scoping import unscoped
 from reflection.drawing import STRIP, spread_bars
 from reflection.models import WorkshopPosition, WorkshopSession
 from reflection.selectors import workshop_spread
@@ -108,6 +109,7 @@ def workshop_close(request: HttpRequest, public_id: Any) -> HttpResponse:
 # Participants: no login, only the code --------------------------------------------------------
 
 
+@unscoped("a workshop join code names the session")
 def _codes_left(request: HttpRequest, *, wrong: bool = False) -> bool:
     """Whether this address may still try codes; ``wrong=True`` counts one wrong code first."""
     return allow(request, "workshop-code", limit=WRONG_CODES, window=WRONG_CODES_WINDOW_S, count=wrong)
@@ -164,6 +166,7 @@ def _participant_key(request: HttpRequest, session: WorkshopSession, *, create: 
 
 
 @_code_guarded
+@unscoped("a workshop join code names the session")
 def workshop_participate(request: HttpRequest, code: str) -> HttpResponse:
     session = _open_session(request, code)
     key = _participant_key(request, session, create=True)
@@ -185,6 +188,7 @@ def workshop_participate(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @_code_guarded
+@unscoped("a workshop join code names the session")
 def workshop_participant_group(request: HttpRequest, code: str) -> HttpResponse:
     """What a participant's device shows of the group: the same anonymous spread and the questions."""
     session = _open_session(request, code)
@@ -199,6 +203,7 @@ def workshop_participant_group(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @_code_guarded
+@unscoped("a workshop join code names the session")
 def workshop_participant_spread(request: HttpRequest, code: str) -> HttpResponse:
     session = _open_session(request, code)
     if not _participant_key(request, session, create=False):
