@@ -32,12 +32,12 @@ def _send(key: str, template: str, context: dict, to: list[str], language: str) 
     queue_mail(key=key, to=to, subject=subject, body=body, language=language)
 
 
-@unscoped("a task acts for the system, not for the user whose request queued it")
 def _key(context: TaskContext, name: str) -> str:
     return f"matching.{name}:{context.task_result.id}"
 
 
 @task(takes_context=True)
+@unscoped("a task acts for the system, not for the user whose request queued it")
 def send_need_confirmation(context: TaskContext, need_id: int, base_url: str | None = None) -> None:
     """Mail the contact of a need posted through the public form a link to confirm it."""
     from mail.services import is_queued

@@ -8,12 +8,12 @@ from django.urls import reverse
 from django.utils import translation
 from django_tasks import TaskContext, task
 
+from lib.scoping import unscoped
 from mail.services import queue_mail
 from places.models import Booking
 
 
 @task(takes_context=True)
-from lib.scoping import unscoped
 @unscoped("a task acts for the system, not for the user whose request queued it")
 def send_booking_decision(context: TaskContext, booking_id: int) -> None:
     """Tell the requester, in the language they asked in, whether their request was approved."""
