@@ -109,7 +109,6 @@ def workshop_close(request: HttpRequest, public_id: Any) -> HttpResponse:
 # Participants: no login, only the code --------------------------------------------------------
 
 
-@unscoped("a workshop join code names the session")
 def _codes_left(request: HttpRequest, *, wrong: bool = False) -> bool:
     """Whether this address may still try codes; ``wrong=True`` counts one wrong code first."""
     return allow(request, "workshop-code", limit=WRONG_CODES, window=WRONG_CODES_WINDOW_S, count=wrong)
@@ -132,6 +131,7 @@ def _code_guarded(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     return guarded
 
 
+@unscoped("a workshop join code names the session")
 def workshop_join(request: HttpRequest) -> HttpResponse:
     form = JoinForm(request.POST or request.GET or None)
     if form.is_bound and not _codes_left(request):
