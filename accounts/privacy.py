@@ -57,13 +57,7 @@ def _sessions_of(user: User) -> list[str]:
 def erase_account(erasure: privacy.Erasure) -> None:
     """The login stays (what they did keeps its actor) but names nobody and can no longer sign in."""
     user = _user_of(erasure.person)
-    person_type = ContentType.objects.get_for_model(erasure.person)
-    erasure.count(
-        "admin.logentry",
-        LogEntry.objects.filter(content_type=person_type, object_id=str(erasure.person.pk)).update(
-            object_repr=erasure.label[:200]
-        ),
-    )
+    _erase_log_lines(erasure, erasure.person)
     if user is None:
         return
     user.first_name = user.last_name = user.email = ""
@@ -74,11 +68,14 @@ def erase_account(erasure: privacy.Erasure) -> None:
     erasure.count("accounts.apitoken", user.api_tokens.all().delete()[0])
     erasure.count("sessions.session", Session.objects.filter(session_key__in=_sessions_of(user)).delete()[0])
     Session.objects.filter(expire_date__lte=timezone.now()).delete()
-    user_type = ContentType.objects.get_for_model(User)
-    erasure.count(
-        "admin.logentry",
-        LogEntry.objects.filter(content_type=user_type, object_id=str(user.pk)).update(object_repr=erasure.label[:200]),
-    )
+    _erase_log_lines(erasure, user)
+
+
+def _erase_log_lines(erasure: privacy.Erasure, obj: Any) -> None:
+    """The admin's log lines about the person or their login: the line stays, naming the label."""
+    lines = LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk))
+    erasure.count("admin.logentry", lines.update(object_repr=erasure.label[:200]))
+    erasure.count("admin.logentry", privacy.scrub_rows(lines, erasure.terms, erasure.label))
 
 
 def remove_expired_tokens(institution: Any, cutoff: Any) -> int:

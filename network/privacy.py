@@ -227,6 +227,12 @@ def _erase_network(erasure: privacy.Erasure) -> None:
     erasure.count(
         "network.relationship", privacy.scrub_rows(relationships, erasure.terms, erasure.label, fields=["description"])
     )
+    # Earlier versions of those relationships, in their change history.
+    history = Relationship.history.model.objects.filter(id__in=list(relationships.values_list("pk", flat=True)))
+    erasure.count(
+        "network.historicalrelationship",
+        privacy.scrub_rows(history, erasure.terms, erasure.label, fields=["description"]),
+    )
     interactions = Interaction.objects.filter(Q(relationship__in=relationships) | Q(intermediary=person))
     erasure.count(
         "network.interaction", privacy.scrub_rows(interactions, erasure.terms, erasure.label, fields=["summary"])
