@@ -19,7 +19,7 @@ def _by_email(field: str, emails: list[str]) -> Q:
 
 
 def export_agreements(person: Any) -> dict[str, Any]:
-    emails = [e for e in [person.email] if e]
+    emails = privacy.emails_of(person)
     signatories = (
         Signatory.objects.filter(_by_email("email", emails), agreement__institution_id=person.institution_id)
         .select_related("agreement", "version")

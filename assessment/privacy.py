@@ -28,7 +28,7 @@ def _respondents(person: Any, emails: list[str]) -> Any:
 
 
 def export_assessments(person: Any) -> dict[str, Any]:
-    emails = [e for e in [person.email] if e]
+    emails = privacy.emails_of(person)
     respondents = _respondents(person, emails).select_related("round").order_by("id")
     answers = Answer.objects.filter(respondent__in=respondents).select_related("item").order_by("respondent", "id")
     by_respondent: dict[int, list[dict[str, Any]]] = {}

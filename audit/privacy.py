@@ -20,8 +20,8 @@ def export_audit(person: Any) -> dict[str, Any]:
     user_id = getattr(getattr(person, "user", None), "pk", None) if hasattr(person, "user") else None
     if user_id is not None:
         condition |= Q(actor_id=user_id)
-    if person.email:
-        condition |= Q(changes__icontains=person.email)
+    for email in privacy.emails_of(person):
+        condition |= Q(changes__icontains=email)
     entries = AuditEntry.objects.filter(condition).select_related("actor").order_by("at", "id")
     return {
         "audit_trail": [

@@ -27,7 +27,7 @@ def _records(person: Any) -> Any:
 
 
 def export_imports(person: Any) -> dict[str, Any]:
-    emails = [e for e in [person.email] if e]
+    emails = privacy.emails_of(person)
     return {
         "import_rows": [
             {"import": str(r.job), "row": r.row_number, "action": r.get_action_display(), "data": r.data}

@@ -54,6 +54,15 @@ class Erasure:
             self.counts[kind] = self.counts.get(kind, 0) + number
 
 
+def emails_of(person: Any) -> list[str]:
+    """The person's current and earlier e-mail addresses: the record's, its history's and its login's."""
+    emails = [person.email, *person.history.values_list("email", flat=True)]
+    user = getattr(person, "user", None) if hasattr(person, "user") else None
+    if user is not None:
+        emails.append(user.email)
+    return [e for e in dict.fromkeys((e or "").strip() for e in emails) if e]
+
+
 def _unique(values: Iterable[str]) -> list[str]:
     seen: dict[str, str] = {}
     for value in values:

@@ -26,7 +26,7 @@ def _needs(person: Any, emails: list[str]) -> Any:
 
 
 def export_matching(person: Any) -> dict[str, Any]:
-    emails = [e for e in [person.email] if e]
+    emails = privacy.emails_of(person)
     user_id = _user_id(person)
     proposals = OrganisationProposal.objects.filter(proposed_by_id=user_id) if user_id else []
     return {

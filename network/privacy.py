@@ -16,7 +16,7 @@ from typing import Any
 from django.apps import apps
 from django.db import models, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -135,7 +135,8 @@ def _check_not_erased(person: Person) -> None:
 @transaction.atomic
 def export_personal_data(person: Person, *, by: Any) -> dict[str, Any]:
     """``export_person``, for someone who asked for it: the audit trail says who exported whose data."""
-    data = export_person(person)
+    with translation.override(language_of(person)):
+        data = export_person(person)
     record(by, "exported personal data", person, institution_id=person.institution_id)
     return data
 

@@ -21,7 +21,7 @@ def _bookings(emails: list[str], institution_id: int) -> Any:
 
 
 def export_places(person: Any) -> dict[str, Any]:
-    emails = [e for e in [person.email] if e]
+    emails = privacy.emails_of(person)
     return {
         "bookings": [
             {

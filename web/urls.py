@@ -24,6 +24,7 @@ from web.views import (
     partnerships,
     people,
     places,
+    privacy,
     proposals,
     public_places,
     reflection,
@@ -70,6 +71,7 @@ urlpatterns = [
     *matching_settings.urlpatterns,
     *availability.urlpatterns,
     *exports.urlpatterns,
+    *privacy.urlpatterns,
     *reports.urlpatterns,
     *network_graph.urlpatterns,
 ]

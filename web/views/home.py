@@ -20,7 +20,7 @@ from lib.errors import DomainError
 from lib.pagination import paginate
 from network.models import Institution, Interaction, Organisation, Person, Relationship
 from network.selectors import orphaned_relationships, stale_cutoff, stale_relationships
-from network.services import update_institution_settings
+from network.services import RETENTION_SETTINGS, update_institution_settings
 from partnerships.models import Partnership
 from web.forms.errors import add_service_errors
 
@@ -108,7 +108,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 class InstitutionSettingsForm(forms.ModelForm):
     class Meta:
         model = Institution
-        fields = ["mission", "website", "stale_after_months"]
+        fields = ["mission", "website", "stale_after_months", *RETENTION_SETTINGS]
 
     def clean_stale_after_months(self) -> int:
         value = self.cleaned_data["stale_after_months"]
