@@ -17,9 +17,9 @@ from accounts.access import get_for_user_or_404, require
 from engagements.models import Course, Engagement, Participation
 from lib.errors import ConflictError, DomainError
 from lib.pagination import paginate
+from network.export_page import export_page
 from network.filters import filter_people
 from network.models import Affiliation, Person, SofarRole
-from network.export_page import export_page
 from network.privacy import erase_person, export_personal_data
 from network.queries import person_relationships
 from network.services import create_person, update_person
