@@ -209,4 +209,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("BRUG_LOG_LEVEL", "WARNING")},
+    # The retention run's count per kind is always logged (GDPR accountability).
+    "loggers": {"brug.privacy": {"level": "INFO"}},
 }
