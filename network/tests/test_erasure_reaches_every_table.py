@@ -26,7 +26,7 @@ from engagements.models import Participation
 from lib import privacy
 from lib.errors import DomainError
 from network.models import Interaction, Person, Relationship, SofarRole
-from network.privacy import erase_person
+from network.privacy import erase_person, erased_label
 from network.tests.seed import TERMS, seed_everywhere
 from partnerships.models import HandOver
 from reflection.models import WorkbookAnswer
@@ -93,9 +93,10 @@ def test_after_erasure_no_table_holds_her_names_addresses_or_numbers(world):
     leftovers = find_leftovers(TERMS)
     assert leftovers == [], "\n".join(leftovers)
     # What others need stays, naming an erased person.
-    label = f"person {person.pk}"
+    label = erased_label(person)
+    assert label == f"gewiste persoon {person.pk}"
     fresh = Person.objects.get(pk=person.pk)
-    assert label in str(fresh) and fresh.erased_at is not None and not fresh.is_active
+    assert str(fresh).endswith(f" {person.pk}") and fresh.erased_at is not None and not fresh.is_active
     relationship = Relationship.objects.involving_person(fresh).get()
     assert label in relationship.description
     assert label in Interaction.objects.get(relationship=relationship).summary
@@ -112,7 +113,7 @@ def test_erasing_someone_already_erased_is_refused_and_changes_nothing(world):
     person = f.make_person(world.a, SofarRole.RESIDENT, first_name="Rita", last_name="Bewoner")
     erase_person(person, by=world.coordinator)
     entries = AuditEntry.objects.count()
-    with pytest.raises(DomainError, match="already erased"):
+    with pytest.raises(DomainError, match="al gewist"):
         erase_person(Person.objects.get(pk=person.pk), by=world.coordinator)
     assert AuditEntry.objects.count() == entries
 
