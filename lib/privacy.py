@@ -78,7 +78,8 @@ def scrub(value: Any, terms: list[str], label: str) -> Any:
     if isinstance(value, str):
         if not terms:
             return value
-        pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
+        # Whole words only: erasing "Jan De" leaves "Jan Desmet" and "januari" alone.
+        pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t) for t in terms) + r")(?!\w)", re.IGNORECASE)
         return pattern.sub(label, value)
     if isinstance(value, list):
         return [scrub(v, terms, label) for v in value]

@@ -18,6 +18,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.utils.translation import gettext_lazy
 
 from audit.services import record
@@ -178,8 +179,9 @@ def personal_data_models() -> list[type[models.Model]]:
 
 def sweep(erasure: privacy.Erasure) -> None:
     """Find the person's distinctive identifiers (full names, e-mail addresses, phone numbers) in every text
-    column of every model that may hold personal data, and replace them, with their single names too, in the
-    rows found: the audit trail's ``changes``, history rows, import rows, task arguments and results, ..."""
+    column of every model that may hold personal data, and replace them: the audit trail's ``changes``, history
+    rows, import rows, task arguments and results, ... A single first or last name is replaced only by the
+    apps' erasers, in records known to be about the person: elsewhere "Rita" may well be someone else."""
     distinctive = erasure.distinctive
     if not distinctive:
         return
@@ -194,7 +196,7 @@ def sweep(erasure: privacy.Erasure) -> None:
             for form in forms:
                 condition |= Q(**{f"{f.name}__icontains": form})
         rows = model._base_manager.filter(condition)
-        erasure.count(model._meta.label_lower, privacy.scrub_rows(rows, erasure.terms, erasure.label))
+        erasure.count(model._meta.label_lower, privacy.scrub_rows(rows, distinctive, erasure.label))
 
 
 @transaction.atomic
@@ -243,7 +245,7 @@ def _erase_network(erasure: privacy.Erasure) -> None:
 
 def _erase_person_record(erasure: privacy.Erasure) -> None:
     person = erasure.person
-    person.first_name = _("Erased")
+    person.first_name = pgettext("first name of an erased person", "Erased")
     person.last_name = _("person %(number)s") % {"number": person.pk}
     person.email = ""
     person.phone = ""
