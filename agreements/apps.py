@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AgreementsConfig(AppConfig):
     name = "agreements"
     verbose_name = _("Agreements")
+
+    def ready(self) -> None:
+        from agreements.privacy import register_personal_data
+
+        register_personal_data()

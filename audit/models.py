@@ -53,6 +53,7 @@ ACTION_LABELS = {
     "changed settings": _("changed the settings of"),
     "contributions changed": _("changed what each party puts in and gets out of"),
     "exported personal data": _("exported the personal data of"),
+    "applied retention": _("removed or anonymised, after their retention period, personal data of"),
     "changed neighbourhood": _("changed the neighbourhood of"),
     "entered need": _("entered, on the partner's behalf, the need"),
     "posted need": _("posted the need"),

@@ -21,6 +21,6 @@ SCHEDULE = [
     {"name": "outbox", "path": "mail.tasks.flush_outbox", "every": dt.timedelta(minutes=5)},
     {"name": "agreement-reminders", "path": "agreements.tasks.send_due_reminders", "daily_at": dt.time(7, 0)},
     {"name": "matching-digests", "path": "matching.tasks.send_digests", "daily_at": dt.time(8, 0)},
-    {"name": "retention", "path": "privacy.tasks.apply_retention", "daily_at": dt.time(3, 0)},
+    {"name": "retention", "path": "network.tasks.apply_retention", "daily_at": dt.time(3, 0)},
     {"name": "prune-history", "path": "operations.scheduler.prune_history", "daily_at": dt.time(4, 0)},
 ]

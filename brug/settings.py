@@ -328,6 +328,8 @@ LOGGING = {
         "brug.requests": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # Django's own per-request 4xx warnings repeat brug.requests' line.
         "django.request": {"handlers": ["console", "mail_admins"], "level": "ERROR", "propagate": False},
+        # The retention run's counts per kind are always written.
+        "brug.privacy": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 

@@ -7,7 +7,6 @@ class EngagementsConfig(AppConfig):
     verbose_name = _("Courses and engagements")
 
     def ready(self) -> None:
-        from engagements.privacy import export_participations
-        from network.privacy import register_exporter
+        from engagements.privacy import register_personal_data
 
-        register_exporter(export_participations)
+        register_personal_data()

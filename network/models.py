@@ -45,6 +45,25 @@ class Institution(models.Model):
         _("flag relationships without contact after (months)"), default=6
     )
     logo = models.FileField(_("logo"), upload_to="logos/", blank=True)
+    # Retention periods (see the privacy page and README): after them, the data are removed or anonymised.
+    retention_unconfirmed_need_days = models.PositiveSmallIntegerField(
+        _("remove unconfirmed public needs after (days)"), default=30
+    )
+    retention_expired_link_days = models.PositiveSmallIntegerField(
+        _("remove expired links and tokens after (days)"), default=30
+    )
+    retention_closed_assessment_months = models.PositiveSmallIntegerField(
+        _("anonymise respondents of closed assessments after (months)"), default=12
+    )
+    retention_import_file_days = models.PositiveSmallIntegerField(
+        _("remove uploaded import files after (days)"), default=30
+    )
+    retention_booking_months = models.PositiveSmallIntegerField(
+        _("anonymise residents' booking requests after (months)"), default=12
+    )
+    retention_workshop_days = models.PositiveSmallIntegerField(
+        _("anonymise workshop positions after (days)"), default=30
+    )
 
     class Meta:
         ordering = ["name"]
@@ -249,8 +268,9 @@ class Person(PublicIdModel, VersionedModel):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords(excluded_fields=["version", "erased_at"])
     objects = PersonQuerySet.as_manager()
 
     class Meta:

@@ -116,7 +116,16 @@ def add_organisation_note(organisation: Organisation, *, by: Any, text: str) -> 
     return note
 
 
-INSTITUTION_SETTINGS = ("mission", "website", "stale_after_months")
+RETENTION_SETTINGS = {
+    # field: (lowest, highest) accepted value
+    "retention_unconfirmed_need_days": (1, 365),
+    "retention_expired_link_days": (1, 365),
+    "retention_closed_assessment_months": (1, 120),
+    "retention_import_file_days": (1, 365),
+    "retention_booking_months": (1, 120),
+    "retention_workshop_days": (1, 365),
+}
+INSTITUTION_SETTINGS = ("mission", "website", "stale_after_months", *RETENTION_SETTINGS)
 STALE_MONTHS_RANGE = (1, 60)
 
 
@@ -142,6 +151,13 @@ def update_institution_settings(
     low, high = STALE_MONTHS_RANGE
     if months is not None and not low <= months <= high:
         raise DomainError({"stale_after_months": _("Choose a number of months between 1 and 60.")})
+    errors = {
+        name: _("Choose a number between %(low)d and %(high)d.") % {"low": low_, "high": high_}
+        for name, (low_, high_) in RETENTION_SETTINGS.items()
+        if name in data and not (isinstance(data[name], int) and low_ <= data[name] <= high_)
+    }
+    if errors:
+        raise DomainError(errors)
     for name, value in data.items():
         setattr(institution, name, value)
     institution.full_clean(exclude=[f.name for f in Institution._meta.fields if f.name not in data])

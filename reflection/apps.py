@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ReflectionConfig(AppConfig):
     name = "reflection"
     verbose_name = _("Reflection")
+
+    def ready(self) -> None:
+        from reflection.privacy import register_personal_data
+
+        register_personal_data()

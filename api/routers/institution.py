@@ -31,6 +31,18 @@ class SettingsOut(Schema):
     mission: str
     website: str
     stale_after_months: int = Field(description="After how many months without contact a relationship is flagged.")
+    retention_unconfirmed_need_days: int = Field(description="Days after which an unconfirmed public need is removed.")
+    retention_expired_link_days: int = Field(description="Days after their expiry that links and tokens are removed.")
+    retention_closed_assessment_months: int = Field(
+        description="Months after an assessment closes that its respondents are anonymised."
+    )
+    retention_import_file_days: int = Field(description="Days after which an uploaded import file is removed.")
+    retention_booking_months: int = Field(
+        description="Months after the booked time that a requester's name and e-mail are removed."
+    )
+    retention_workshop_days: int = Field(
+        description="Days after a workshop closes that its positions lose their device key."
+    )
     fingerprint: str = Field(description="Send it back with a change: a change to newer settings is refused (409).")
 
     @staticmethod
@@ -46,6 +58,12 @@ class SettingsOut(Schema):
                     "mission": "Learning with the city.",
                     "website": "https://example.org",
                     "stale_after_months": 6,
+                    "retention_unconfirmed_need_days": 30,
+                    "retention_expired_link_days": 30,
+                    "retention_closed_assessment_months": 12,
+                    "retention_import_file_days": 30,
+                    "retention_booking_months": 12,
+                    "retention_workshop_days": 30,
                     "fingerprint": "0123456789abcdef",
                 }
             ]
@@ -60,6 +78,12 @@ class SettingsPatch(InputSchema):
     mission: str | None = Field(None, max_length=10000)
     website: str | None = Field(None, max_length=200)
     stale_after_months: int | None = Field(None, ge=LOW, le=HIGH)
+    retention_unconfirmed_need_days: int | None = Field(None, ge=1, le=365)
+    retention_expired_link_days: int | None = Field(None, ge=1, le=365)
+    retention_closed_assessment_months: int | None = Field(None, ge=1, le=120)
+    retention_import_file_days: int | None = Field(None, ge=1, le=365)
+    retention_booking_months: int | None = Field(None, ge=1, le=120)
+    retention_workshop_days: int | None = Field(None, ge=1, le=365)
 
     model_config = ConfigDict(
         json_schema_extra={"examples": [{"fingerprint": "0123456789abcdef", "stale_after_months": 9}]}

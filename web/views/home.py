@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -20,7 +22,7 @@ from lib.errors import DomainError
 from lib.pagination import paginate
 from network.models import Institution, Interaction, Organisation, Person, Relationship
 from network.selectors import orphaned_relationships, stale_cutoff, stale_relationships
-from network.services import update_institution_settings
+from network.services import RETENTION_SETTINGS, update_institution_settings
 from partnerships.models import Partnership
 from web.forms.errors import add_service_errors
 
@@ -108,7 +110,20 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 class InstitutionSettingsForm(forms.ModelForm):
     class Meta:
         model = Institution
-        fields = ["mission", "website", "stale_after_months"]
+        fields = ["mission", "website", "stale_after_months", *RETENTION_SETTINGS]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in RETENTION_SETTINGS:
+            self.fields[name].required = False
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        # A form (or script) that does not send a retention period keeps the current one.
+        for name in RETENTION_SETTINGS:
+            if cleaned.get(name) is None:
+                cleaned[name] = getattr(self.instance, name)
+        return cleaned
 
     def clean_stale_after_months(self) -> int:
         value = self.cleaned_data["stale_after_months"]

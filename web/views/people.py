@@ -17,6 +17,7 @@ from accounts.access import get_for_user_or_404, require
 from engagements.models import Course, Engagement, Participation
 from lib.errors import ConflictError, DomainError
 from lib.pagination import paginate
+from network.export_page import export_page
 from network.filters import filter_people
 from network.models import Affiliation, Person, SofarRole
 from network.privacy import erase_person, export_personal_data
@@ -210,6 +211,15 @@ def person_personal_data(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @login_required
+def person_personal_data_page(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The same export as a readable page to print or save, in the person's own language."""
+    user: Any = request.user
+    person = _get(request, public_id)
+    require(user, "network.manage_personal_data", person)
+    return HttpResponse(export_page(person, export_personal_data(person, by=user)))
+
+
+@login_required
 def person_erase(request: HttpRequest, public_id: str) -> HttpResponse:
     """Erase a person's personal data, after a confirmation that says what goes and what stays."""
     user: Any = request.user
@@ -245,5 +255,6 @@ urlpatterns = [
     path("people/<uuid:public_id>/edit/", person_edit, name="person-edit"),
     path("people/<uuid:public_id>/deactivate/", person_deactivate, name="person-deactivate"),
     path("people/<uuid:public_id>/personal-data/", person_personal_data, name="person-personal-data"),
+    path("people/<uuid:public_id>/personal-data/page/", person_personal_data_page, name="person-personal-data-page"),
     path("people/<uuid:public_id>/erase/", person_erase, name="person-erase"),
 ]
