@@ -10,7 +10,7 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import ApiToken, User
+from accounts.models import ApiToken, CalendarFeed, User
 from lib import privacy
 
 
@@ -66,6 +66,7 @@ def erase_account(erasure: privacy.Erasure) -> None:
     user.set_unusable_password()
     user.save()
     erasure.count("accounts.apitoken", user.api_tokens.all().delete()[0])
+    erasure.count("accounts.calendarfeed", CalendarFeed.objects.filter(user=user).delete()[0])
     erasure.count("sessions.session", Session.objects.filter(session_key__in=_sessions_of(user)).delete()[0])
     Session.objects.filter(expire_date__lte=timezone.now()).delete()
     _erase_log_lines(erasure, user)
@@ -88,7 +89,13 @@ def register_personal_data() -> None:
         privacy.PersonalData(
             key="accounts.user",
             order=20,
-            models=("accounts.user", "accounts.apitoken", "sessions.session", "admin.logentry"),
+            models=(
+                "accounts.user",
+                "accounts.apitoken",
+                "accounts.calendarfeed",
+                "sessions.session",
+                "admin.logentry",
+            ),
             what=_(
                 "The login: user name, name, e-mail address, language, role, password hash, API tokens and sessions."
             ),

@@ -6,3 +6,8 @@ class MailConfig(AppConfig):
     name = "mail"
     label = "mail"
     verbose_name = _("Outgoing mail")
+
+    def ready(self) -> None:
+        from mail.privacy import register_personal_data
+
+        register_personal_data()

@@ -345,6 +345,7 @@ def register_personal_data() -> None:
                 "network.organisationnote",
                 "network.organisation",
                 "network.historicalorganisation",
+                "network.organisationcontact",
             ),
             what=gettext_lazy(
                 "Relationships between people and organisations, their owners, contact moments with "

@@ -16,3 +16,11 @@ class OperationsConfig(AppConfig):
         task_started.connect(on_task_started, dispatch_uid="brug-worker-heartbeat")
         # /readyz shows the scheduler's last run.
         register_scheduler_status(last_run_at)
+
+        from lib import privacy
+
+        privacy.declare_no_personal_data(
+            "operations.workerheartbeat",
+            "operations.scheduledrun",
+            reason="Which worker processes live and when each periodic job ran: host names and counts, no people.",
+        )
