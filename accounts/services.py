@@ -2,19 +2,39 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiToken, User
 from audit.services import record
+from lib.errors import DomainError
 
 
 @transaction.atomic
-def issue_token(user: User, *, name: str, by: Any) -> tuple[ApiToken, str]:
+def issue_token(
+    user: User,
+    *,
+    name: str,
+    by: Any,
+    scope: str = ApiToken.Scope.READ_WRITE,
+    expires_at: datetime | None = None,
+) -> tuple[ApiToken, str]:
     """A new token for ``user``; the key is returned once and only its hash is kept."""
-    token, key = ApiToken.issue(user, name.strip())
-    record(by, "issued API token", token, institution_id=user.institution_id, changes={"user": user.username})
+    if expires_at is not None and expires_at <= timezone.now():
+        raise DomainError({"expires_at": _("Choose an expiry date in the future.")})
+    token, key = ApiToken.issue(user, name.strip(), scope=scope, expires_at=expires_at)
+    record(
+        by,
+        "issued API token",
+        token,
+        institution_id=user.institution_id,
+        changes={"user": user.username, "scope": scope, "expires_at": expires_at.isoformat() if expires_at else None},
+    )
     return token, key
 
 
@@ -24,3 +44,11 @@ def revoke_token(token: ApiToken, *, by: Any) -> None:
         by, "revoked API token", token, institution_id=token.user.institution_id, changes={"user": token.user.username}
     )
     token.delete()
+
+
+def unlock_sign_in(user: User, *, by: Any, request: HttpRequest | None = None) -> None:
+    """Let ``user`` try to sign in again at once after too many failed attempts (the office's unlock)."""
+    from accounts.signin import clear_failed_sign_ins
+
+    clear_failed_sign_ins(request or HttpRequest(), user)
+    record(by, "lifted the sign-in throttle", user, institution_id=user.institution_id)

@@ -49,6 +49,10 @@ def register_error_handlers(api: NinjaAPI) -> None:
         return _answer(api, request, 409, detail, {"version": [detail]})
 
     def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        from api.auth import ReadOnlyToken
+
+        if isinstance(exc, ReadOnlyToken):
+            return _answer(api, request, 403, str(exc))
         return _answer(api, request, 403, _("Your role does not allow this."))
 
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
