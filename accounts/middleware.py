@@ -47,3 +47,9 @@ class SessionIdleTimeoutMiddleware:
             elif last_seen is None or now - last_seen >= 60:
                 request.session[self.KEY] = now
         return self.get_response(request)
+
+
+def note_sign_in_time(sender: object, request: HttpRequest | None = None, **kwargs: object) -> None:
+    """Start the idle clock with the sign-in itself, so that the first page after it writes no session."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SessionIdleTimeoutMiddleware.KEY] = int(time.time())

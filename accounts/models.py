@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -55,6 +56,8 @@ class User(AbstractUser):
         verbose_name=_("person record"),
     )
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default="nl")
+    # Part of every session's signature: a new value signs out every session of the user at once.
+    session_generation = models.CharField(max_length=32, blank=True, default="", editable=False)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -67,6 +70,14 @@ class User(AbstractUser):
                 name="user_scoped_to_institution_or_organisation",
             )
         ]
+
+    def get_session_auth_hash(self) -> str:
+        # Django's own hash, with the session generation added (empty: the same value as Django's).
+        return salted_hmac(
+            "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash",
+            self.password + self.session_generation,
+            algorithm="sha256",
+        ).hexdigest()
 
     @property
     def is_partner(self) -> bool:

@@ -52,3 +52,13 @@ def unlock_sign_in(user: User, *, by: Any, request: HttpRequest | None = None) -
 
     clear_failed_sign_ins(request or HttpRequest(), user)
     record(by, "lifted the sign-in throttle", user, institution_id=user.institution_id)
+
+
+@transaction.atomic
+def sign_out_everywhere(user: User, *, by: Any) -> None:
+    """End every session of ``user``, on every device, the one making the request included."""
+    import secrets
+
+    user.session_generation = secrets.token_hex(16)
+    User.objects.filter(pk=user.pk).update(session_generation=user.session_generation)
+    record(by, "signed out everywhere", user, institution_id=user.institution_id)

@@ -195,7 +195,10 @@ def admit(provider: IdentityProvider, sociallogin: Any, claims: dict[str, Any], 
             raise ProviderSignInRefused(NOT_AFFILIATED)
         _follow_role(user, role)
         return
-    email = str(claims.get("email") or sociallogin.user.email or "").strip().lower()
+    claimed = claims.get("email") or ""
+    if isinstance(claimed, list):
+        claimed = claimed[0] if claimed else ""
+    email = str(sociallogin.user.email or claimed).strip().lower()
     if "@" not in email:
         raise ProviderSignInRefused(gettext_lazy("Your institution's sign-in service sent no e-mail address."))
     domain = email.rsplit("@", 1)[1]
@@ -311,7 +314,15 @@ def save_identity_provider(
             idp["metadata_url"] = provider.metadata_url
         else:
             idp["metadata"] = provider.metadata_xml
-        app.settings = {"idp": idp, "attribute_mapping": {"uid": "uid", "email": "email"}}
+        app.settings = {
+            "idp": idp,
+            "attribute_mapping": {
+                "uid": ["urn:oid:1.3.6.1.4.1.5923.1.1.1.6", "eduPersonPrincipalName", "uid"],
+                "email": ["urn:oid:0.9.2342.19200300.100.1.3", "mail", "email"],
+                "first_name": ["urn:oid:2.5.4.42", "givenName"],
+                "last_name": ["urn:oid:2.5.4.4", "sn"],
+            },
+        }
     app.save()
     provider.app = app
     provider.save()

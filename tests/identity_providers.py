@@ -7,11 +7,13 @@ known login with any password; ``sign_in_at`` fills them as a person would, with
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -59,11 +61,7 @@ def oidc_provider(clients: list[dict], accounts: dict[str, dict]) -> Iterator[st
         assert issuer, "the OpenID Connect provider did not start"
         yield issuer
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        _stop(process)
 
 
 def _follow(session: requests.Session, response: requests.Response, issuer: str) -> requests.Response:
@@ -109,3 +107,64 @@ def cancel_at(authorize_url: str, issuer: str) -> str:
     response = session.get(urljoin(page.url, abort.group(1)), allow_redirects=False)
     response = _follow(session, response, issuer)
     return urljoin(response.url, response.headers["Location"])
+
+
+def saml_provider_available() -> bool:
+    return shutil.which("xmlsec1") is not None
+
+
+@contextmanager
+def saml_provider(accounts: dict[str, dict[str, list[str]]]) -> Iterator[str]:
+    """Run the pysaml2 identity provider of tests/idp with these accounts; yields its base URL
+    (its metadata is at ``<base>/metadata``)."""
+    if not saml_provider_available():
+        notice = "SAML IDENTITY PROVIDER TESTS SKIPPED: no xmlsec1 (apt-get install xmlsec1)"
+        if os.environ.get("BRUG_REQUIRE_BROWSER", "").strip().lower() in {"1", "true", "yes", "on"}:
+            pytest.fail(notice, pytrace=False)
+        pytest.skip(notice)
+    env = {**os.environ, "IDP_CONFIG": json.dumps({"accounts": accounts}), "PYTHONWARNINGS": "ignore"}
+    process = subprocess.Popen(
+        [sys.executable, str(IDP_DIR / "saml_idp.py")],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        base = ""
+        assert process.stdout is not None
+        for line in process.stdout:
+            if line.startswith("READY "):
+                base = line.split()[1]
+                break
+        assert base, "the SAML identity provider did not start"
+        yield base
+    finally:
+        _stop(process)
+
+
+def saml_sign_in_at(sso_url: str, login: str) -> tuple[str, dict[str, str]]:
+    """Sign in at the SAML provider as ``login``; returns where its page posts back and the posted fields."""
+    session = requests.Session()
+    page = session.get(sso_url)
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page.text))
+    answer = session.post(urljoin(page.url, "/sso"), data={**html_unescape(fields), "login": login})
+    assert answer.status_code == 200, answer.text[:300]
+    action = re.search(r'<form[^>]*action="([^"]+)"', answer.text).group(1)
+    posted = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', answer.text))
+    return html.unescape(action), html_unescape(posted)
+
+
+def html_unescape(fields: dict[str, str]) -> dict[str, str]:
+    return {key: html.unescape(value) for key, value in fields.items()}
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    if process.stdout is not None:
+        process.stdout.close()

@@ -8,7 +8,9 @@ from typing import Any
 from django import forms
 from django.apps import apps
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -17,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.access import get_for_user_or_404, require
+from accounts.models import User
+from accounts.services import sign_out_everywhere, unlock_sign_in
 from identity.models import IdentityProvider, policy_for
 from identity.services import provider_for_email, save_identity_provider, update_sign_in_policy
 from lib.errors import DomainError
@@ -132,6 +136,21 @@ def sign_in_settings(request: HttpRequest) -> HttpResponse:
         "email_domains": policy.email_domains,
         "deactivate_after_days": policy.deactivate_after_days,
     }
+    if request.method == "POST" and "unlock" in request.POST:
+        login = request.POST.get("unlock", "").strip()
+        target = (
+            User.objects.filter(institution_id=user.institution_id)
+            .filter(Q(username__iexact=login) | Q(email__iexact=login))
+            .first()
+            if login
+            else None
+        )
+        if target is None:
+            messages.error(request, _("Nobody of your institution signs in as “%(login)s”.") % {"login": login})
+        else:
+            unlock_sign_in(target, by=user, request=request)
+            messages.success(request, _("%(name)s can sign in again at once.") % {"name": target.username})
+        return redirect("sign-in-settings")
     if request.method == "POST" and "save_policy" in request.POST:
         form = PolicyForm(request.POST)
         if form.is_valid():
@@ -175,7 +194,19 @@ def provider_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse
     )
 
 
+@login_required
+def account_security(request: HttpRequest) -> HttpResponse:
+    """Your own sign-in: password, second factor, and signing out on every device."""
+    if request.method == "POST":
+        sign_out_everywhere(request.user, by=request.user)  # type: ignore[arg-type]
+        logout(request)
+        messages.success(request, _("You are signed out on every device. Sign in again here."))
+        return redirect("login")
+    return render(request, "web/identity/security.html", {"nav": "account-security"})
+
+
 urlpatterns = [
+    path("account/security/", account_security, name="account-security"),
     path("login/institution/", institution_sign_in, name="institution-sign-in"),
     path("settings/sign-in/", sign_in_settings, name="sign-in-settings"),
     path("settings/sign-in/providers/new/", provider_edit, name="identity-provider-new"),
