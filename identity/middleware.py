@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -8,7 +9,23 @@ from django.utils.translation import gettext as _
 from identity.adapters import second_factor_required
 
 # Where someone who still has to set up a second factor may go: the set-up itself, signing out, static files.
-OPEN_PREFIXES = ("/auth/", "/logout/", "/static/", "/i18n/", "/language/")
+OPEN_PREFIXES = ("/auth/", "/logout/", "/static/", "/language/", "/api/")
+SESSION_KEY = "brug_second_factor_due"
+
+
+def note_second_factor_due(
+    sender: object, request: HttpRequest | None = None, user: Any = None, **kwargs: object
+) -> None:
+    """At sign-in, note whether this person must still set up a second factor, so pages need not ask each time."""
+    if request is None or not hasattr(request, "session") or user is None:
+        return
+    if second_factor_required(user):
+        from allauth.mfa.utils import is_mfa_enabled
+
+        if not is_mfa_enabled(user):
+            request.session[SESSION_KEY] = True
+            return
+    request.session.pop(SESSION_KEY, None)
 
 
 class SecondFactorRequiredMiddleware:
@@ -18,17 +35,13 @@ class SecondFactorRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and not request.path.startswith(OPEN_PREFIXES)
-            and not request.path.startswith("/api/")
-            and second_factor_required(user)
-        ):
+        session = getattr(request, "session", None)
+        if session is not None and session.get(SESSION_KEY) and not request.path.startswith(OPEN_PREFIXES):
             from allauth.mfa.utils import is_mfa_enabled
 
-            if not is_mfa_enabled(user):
+            user = request.user
+            if user.is_authenticated and not is_mfa_enabled(user):
                 messages.warning(request, _("Your institution requires a second factor: set up an authenticator app."))
                 return redirect("mfa_activate_totp")
+            session.pop(SESSION_KEY, None)
         return self.get_response(request)
