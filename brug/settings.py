@@ -224,6 +224,7 @@ LOGGING = {
 
 # Sign-in (django-allauth): local accounts, password reset, second factor, throttling, see docs/sign-in.md.
 ACCOUNT_ADAPTER = "identity.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "identity.forms.LoginForm"}
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"

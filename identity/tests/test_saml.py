@@ -44,8 +44,9 @@ def hb(world, idp):
 
 
 def browser() -> Client:
-    # python3-saml reads the Host header itself, which Django's test client does not send by default.
-    return Client(headers={"host": "testserver"})
+    # python3-saml reads the Host header itself (the test client sends none by default) and refuses
+    # single-label host names such as "testserver" in Brug's own addresses.
+    return Client(headers={"host": "127.0.0.1"})
 
 
 def answer_for(client: Client, login: str) -> tuple[str, dict[str, str]]:

@@ -49,6 +49,12 @@ def providers(world, live_server):
         yield issuer
 
 
+@pytest.fixture(autouse=True)
+def patient(page: Page) -> None:
+    # Two servers and a browser on a shared machine: the provider's first answers can be slow.
+    page.set_default_timeout(30_000)
+
+
 def sign_in_at_provider(page: Page, login: str) -> None:
     page.fill("input[name=login]", login)
     page.fill("input[name=password]", "any password")
