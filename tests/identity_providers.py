@@ -123,12 +123,10 @@ def saml_provider(accounts: dict[str, dict[str, list[str]]]) -> Iterator[str]:
             pytest.fail(notice, pytrace=False)
         pytest.skip(notice)
     env = {**os.environ, "IDP_CONFIG": json.dumps({"accounts": accounts}), "PYTHONWARNINGS": "ignore"}
+    # BRUG_IDP_LOG=<file> keeps the provider's own error output, to see why it refused something.
+    log = open(os.environ.get("BRUG_IDP_LOG", os.devnull), "w")  # noqa: SIM115
     process = subprocess.Popen(
-        [sys.executable, str(IDP_DIR / "saml_idp.py")],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
+        [sys.executable, str(IDP_DIR / "saml_idp.py")], env=env, stdout=subprocess.PIPE, stderr=log, text=True
     )
     try:
         base = ""
@@ -141,6 +139,7 @@ def saml_provider(accounts: dict[str, dict[str, list[str]]]) -> Iterator[str]:
         yield base
     finally:
         _stop(process)
+        log.close()
 
 
 def saml_sign_in_at(sso_url: str, login: str) -> tuple[str, dict[str, str]]:

@@ -4,7 +4,9 @@ an institution's office sets up how its people sign in."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
+from allauth.account import views as account_views
 from django import forms
 from django.apps import apps
 from django.contrib import messages
@@ -25,6 +27,22 @@ from identity.models import IdentityProvider, policy_for
 from identity.services import provider_for_email, save_identity_provider, update_sign_in_policy
 from lib.errors import DomainError
 from web.forms.errors import add_service_errors
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def login(request: HttpRequest) -> HttpResponse:
+    """allauth's login page. The institution's e-mail form ends at the institution's provider, so the page's
+    Content-Security-Policy lets forms lead there (browsers apply ``form-action`` to redirects too)."""
+    response = account_views.login(request)
+    providers = IdentityProvider.objects.filter(app__isnull=False).values_list("issuer", "metadata_url")
+    origins = sorted({_origin(issuer or metadata) for issuer, metadata in providers} - {""})
+    if origins:
+        response._csp_update = {"form-action": origins}  # type: ignore[attr-defined]
+    return response
 
 
 def institution_sign_in(request: HttpRequest) -> HttpResponse:
