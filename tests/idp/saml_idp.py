@@ -113,6 +113,19 @@ class Handler(BaseHTTPRequestHandler):
         else:
             self.answer(404, "not found", "text/plain")
 
+    def trust(self, entity_id: str, acs_url: str) -> None:
+        """A test IdP answers any service provider that asks: it learns the SP from its request."""
+        known = set(self.idp.metadata.keys())  # the store itself has no working `in`
+        if entity_id in known:
+            return
+        self.idp.metadata.load(
+            "inline",
+            f'<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="{html.escape(entity_id)}">'
+            '<md:SPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">'
+            '<md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" '
+            f'Location="{html.escape(acs_url)}" index="1"/></md:SPSSODescriptor></md:EntityDescriptor>',
+        )
+
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length", "0"))
         form = {key: values[0] for key, values in parse_qs(self.rfile.read(length).decode()).items()}
@@ -125,6 +138,7 @@ class Handler(BaseHTTPRequestHandler):
         if login not in ACCOUNTS:
             self.answer(403, "unknown login", "text/plain")
             return
+        self.trust(message.issuer.text, message.assertion_consumer_service_url)
         response = self.idp.create_authn_response(
             identity=ACCOUNTS[login],
             in_response_to=message.id,
