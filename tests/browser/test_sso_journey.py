@@ -52,7 +52,7 @@ def providers(world, live_server):
 @pytest.fixture(autouse=True)
 def patient(page: Page) -> None:
     # Two servers and a browser on a shared machine: the provider's first answers can be slow.
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(90_000)
 
 
 def sign_in_at_provider(page: Page, login: str) -> None:

@@ -28,6 +28,7 @@ from saml2.config import IdPConfig
 from saml2.metadata import entity_descriptor
 from saml2.saml import NAME_FORMAT_BASIC, NAMEID_FORMAT_PERSISTENT, NameID
 from saml2.server import Server
+from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
 ACCOUNTS: dict[str, dict[str, list[str]]] = json.loads(os.environ.get("IDP_CONFIG", "{}")).get("accounts", {})
 
@@ -148,6 +149,9 @@ class Handler(BaseHTTPRequestHandler):
             authn={"class_ref": "urn:oasis:names:tc:SAML:2.0:ac:classes:Password", "authn_auth": self.base},
             sign_response=True,
             sign_assertion=True,
+            # Brug (python3-saml) refuses the deprecated SHA-1 that pysaml2 would sign with by default.
+            sign_alg=SIG_RSA_SHA256,
+            digest_alg=DIGEST_SHA256,
         )
         post = self.idp.apply_binding(
             BINDING_HTTP_POST,
