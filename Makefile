@@ -49,7 +49,11 @@ dev: $(STAMP)
 	trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: $(STAMP)
+# The test identity providers' npm packages (skipped, with a notice, where node is missing).
+tests/idp/node_modules/.package-lock.json: tests/idp/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then cd tests/idp && npm ci --no-audit --no-fund --silent; fi
+
+test: $(STAMP) tests/idp/node_modules/.package-lock.json
 	$(BIN)/python -m pytest -n auto -p no:cacheprovider
 
 bench: $(STAMP) $(SECRET_KEY_FILE)

@@ -21,6 +21,7 @@ from rules.contrib.admin import ObjectPermissionsModelAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import ApiToken, User
+from accounts.services import unlock_sign_in
 from audit.services import record
 from lib.errors import DomainError
 from lib.models import VersionedModel
@@ -106,10 +107,18 @@ class BrugUserAdmin(ScopedAdminMixin, UserAdmin):
     list_select_related = ("institution", "organisation")
     autocomplete_fields = ("person",)
     raw_id_fields = ("organisation",)
+    actions = ("lift_sign_in_throttle",)
     fieldsets = (
         *UserAdmin.fieldsets,
         (_("Brug"), {"fields": ("role", "institution", "organisation", "person", "language")}),
     )
+
+    @admin.action(description=_("Lift the sign-in throttle after too many failed attempts"))
+    def lift_sign_in_throttle(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            unlock_sign_in(user, by=request.user, request=request)
+        self.message_user(request, _("They can sign in again at once."))
+
     add_fieldsets = (
         *UserAdmin.add_fieldsets,
         (_("Brug"), {"fields": ("role", "institution", "organisation", "person", "language")}),

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import translation
+from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
@@ -27,14 +29,24 @@ def use_language(request: HttpRequest, user: User) -> None:
     request.LANGUAGE_CODE = language
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class ReadOnlyToken(PermissionDenied):
+    """A token with the read scope was sent on a request that changes something."""
+
+
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = ApiToken.authenticate(token.strip())
-        if user is None:
+        found = ApiToken.find(token.strip())
+        if found is None:
             return None
+        user = found.user
         # Services, history and audit read the acting user from the request.
         request.user = user
         use_language(request, user)
+        if request.method not in SAFE_METHODS and not found.can_write:
+            raise ReadOnlyToken(_("This token may only read. Make a token that may read and write for changes."))
         return user
 
 

@@ -49,6 +49,10 @@ def register_error_handlers(api: NinjaAPI) -> None:
         return _answer(api, request, 409, detail, {"version": [detail]})
 
     def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        from api.auth import ReadOnlyToken
+
+        if isinstance(exc, ReadOnlyToken):
+            return _answer(api, request, 403, str(exc))
         # A service that refuses says why (``network.contacts``); the access helpers say nothing more.
         return _answer(api, request, 403, str(exc.args[0]) if exc.args else _("Your role does not allow this."))
 

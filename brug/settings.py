@@ -45,6 +45,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     # Brug, foundation first
     "lib",
     "audit",
@@ -61,6 +67,7 @@ INSTALLED_APPS = [
     "places",
     "matching",
     "agreements",
+    "identity",
     "web",
     "api",
     "demo",
@@ -83,6 +90,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.SessionIdleTimeoutMiddleware",
+    "identity.middleware.SecondFactorRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "brug.urls"
@@ -126,6 +136,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -343,3 +354,34 @@ if SENTRY_DSN:
         environment=env_str("BRUG_SENTRY_ENVIRONMENT", "production"),
         traces_sample_rate=env_float("BRUG_SENTRY_TRACES_SAMPLE_RATE", 0.0),
     )
+# Sign-in (django-allauth): local accounts, password reset, second factor, throttling, see docs/sign-in.md.
+ACCOUNT_ADAPTER = "identity.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "identity.forms.LoginForm"}
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Brug: "
+# Partner staff without a password sign in with a one-time code mailed to them.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+BRUG_INVITATION_DAYS = env_int("BRUG_INVITATION_DAYS", 14)
+# Failed sign-ins: per account (whatever name or address it is tried with) and per client address.
+BRUG_LOGIN_FAILURES_PER_ACCOUNT = env_int("BRUG_LOGIN_FAILURES_PER_ACCOUNT", 5)
+BRUG_LOGIN_FAILURES_PER_ADDRESS = env_int("BRUG_LOGIN_FAILURES_PER_ADDRESS", 20)
+BRUG_LOGIN_LOCKOUT_MINUTES = env_int("BRUG_LOGIN_LOCKOUT_MINUTES", 15)
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": f"{BRUG_LOGIN_FAILURES_PER_ADDRESS}/{BRUG_LOGIN_LOCKOUT_MINUTES}m/ip,"
+    f"{BRUG_LOGIN_FAILURES_PER_ACCOUNT}/{BRUG_LOGIN_LOCKOUT_MINUTES}m/key",
+}
+MFA_ADAPTER = "identity.adapters.MFAAdapter"
+SOCIALACCOUNT_ADAPTER = "identity.adapters.SocialAccountAdapter"
+# The institution's button is a link straight to its provider (Brug's CSP lets forms post only to Brug).
+SOCIALACCOUNT_LOGIN_ON_GET = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Brug"
+# Sessions: an absolute lifetime, and an idle timeout after which one must sign in again.
+SESSION_COOKIE_AGE = env_int("BRUG_SESSION_LIFETIME_HOURS", 12) * 3600
+BRUG_SESSION_IDLE_MINUTES = env_int("BRUG_SESSION_IDLE_MINUTES", 60)

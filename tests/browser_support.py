@@ -131,7 +131,7 @@ def log_in(page: Page):
 
     def log_in_as(username: str, password: str) -> Page:
         page.goto("/login/")
-        page.fill("#id_username", username)
+        page.fill("#id_login", username)
         page.fill("#id_password", password)
         with page.expect_navigation():
             page.click("main form button[type=submit]")

@@ -27,7 +27,7 @@ def test_an_anonymous_visitor_is_sent_to_log_in(db):
 
 def test_a_user_makes_a_token_sees_the_key_once_and_it_works(world, as_user):
     browser = as_user(world.faculty)
-    response = browser.post(URL, {"name": "Rapport-script"})
+    response = browser.post(URL, {"name": "Rapport-script", "scope": "read"})
     assert response.status_code == 200
     key = key_on(response.content.decode())
     assert "no-store" in response["Cache-Control"]

@@ -38,12 +38,12 @@ def tab_until(page: Page, predicate: str, limit: int = 40) -> None:
 def test_a_keyboard_user_logs_in_skips_to_the_content_and_reaches_the_main_navigation(world, page):
     page.goto("/login/")
     expect(page.locator("html")).to_have_attribute("lang", "nl")
-    for field in ("username", "password"):
+    for field in ("login", "password"):
         expect(page.locator(f"label[for=id_{field}]")).to_have_count(1)
     assert page.evaluate(UNLABELLED_CONTROLS) == []
 
-    # The username field has focus on arrival: type, Tab, type, Enter.
-    expect(page.locator("#id_username")).to_be_focused()
+    # The user name field has focus on arrival: type, Tab, type, Enter.
+    expect(page.locator("#id_login")).to_be_focused()
     page.keyboard.type("coordinator")
     page.keyboard.press("Tab")
     expect(page.locator("#id_password")).to_be_focused()

@@ -3,12 +3,15 @@ renew it or switch it off."""
 
 from __future__ import annotations
 
+from datetime import datetime, time
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -16,7 +19,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import ApiToken, CalendarFeed
 from accounts.services import issue_token, renew_calendar_secret, revoke_token, switch_off_calendar
+from lib.errors import DomainError
 from lib.pagination import paginate
+from web.forms.errors import add_service_errors
 
 
 class TokenForm(forms.Form):
@@ -24,6 +29,19 @@ class TokenForm(forms.Form):
         label=gettext_lazy("Name"),
         max_length=100,
         help_text=gettext_lazy("What the token is for, so that you recognise it later (for example: report script)."),
+    )
+
+    scope = forms.ChoiceField(
+        label=gettext_lazy("May"),
+        choices=ApiToken.Scope.choices,
+        initial=ApiToken.Scope.READ,
+        help_text=gettext_lazy("A token that only reads is refused on every change."),
+    )
+    expires_on = forms.DateField(
+        label=gettext_lazy("Expires on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("Leave empty for a token that does not expire."),
     )
 
     def clean_name(self) -> str:
@@ -61,7 +79,19 @@ def token_list(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST)
     if not form.is_valid():
         return _page(request, form, status=400)
-    _token, key = issue_token(request.user, name=form.cleaned_data["name"], by=request.user)  # type: ignore[arg-type]
+    expires_on = form.cleaned_data["expires_on"]
+    expires_at = timezone.make_aware(datetime.combine(expires_on, time.min)) if expires_on is not None else None
+    try:
+        _token, key = issue_token(
+            request.user,  # type: ignore[arg-type]
+            name=form.cleaned_data["name"],
+            scope=form.cleaned_data["scope"],
+            expires_at=expires_at,
+            by=request.user,
+        )
+    except DomainError as error:
+        add_service_errors(form, error, {"expires_at": "expires_on"})
+        return _page(request, form, status=400)
     # The key is shown on this answer only: no redirect, and never_cache keeps it out of caches.
     return _page(request, TokenForm(), key=key)
 

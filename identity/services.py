@@ -1,0 +1,355 @@
+"""Sign-in operations: the institution's sign-in policy, and invitations for partner staff."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Role, User
+from audit.services import record
+from identity.models import OFFICE_ROLE_VALUES, IdentityProvider, Invitation, SignInPolicy, policy_for
+from lib.errors import DomainError
+from network.models import Institution, Organisation, Person, SofarRole
+from network.services import RoleSpec, create_person
+
+
+@transaction.atomic
+def update_sign_in_policy(institution: Institution, *, by: Any, **values: Any) -> SignInPolicy:
+    policy, _created = SignInPolicy.objects.get_or_create(institution=institution)
+    for field, value in values.items():
+        setattr(policy, field, value)
+    policy.full_clean()
+    policy.save()
+    record(by, "changed sign-in settings", policy, institution_id=institution.pk, changes=_jsonable(values))
+    return policy
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    return {key: value if isinstance(value, str | int | bool | None) else str(value) for key, value in values.items()}
+
+
+def invitation_url(key: str) -> str:
+    return settings.BRUG_SITE_URL.rstrip("/") + reverse("invitation-accept", args=[key])
+
+
+@transaction.atomic
+def invite_partner(
+    organisation: Organisation,
+    *,
+    institution: Institution,
+    email: str,
+    by: Any,
+    first_name: str = "",
+    last_name: str = "",
+    language: str | None = None,
+) -> tuple[Invitation, str]:
+    """Invite a partner's staff member by e-mail; the mailed link sets up their account for ``organisation``."""
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email, is_active=True).exists():
+        raise DomainError({"email": gettext_lazy("Someone with this address can already sign in.")})
+    key = Invitation.new_key()
+    invitation = Invitation.objects.create(
+        email=email,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        organisation=organisation,
+        institution=institution,
+        key_hash=Invitation.hash_key(key),
+        invited_by=by if getattr(by, "is_authenticated", False) else None,
+        expires_at=timezone.now() + timedelta(days=settings.BRUG_INVITATION_DAYS),
+    )
+    record(by, "invited", invitation, institution_id=institution.pk, changes={"email": email})
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    transaction.on_commit(lambda: _send_invitation(invitation.pk, key, language))
+    return invitation, key
+
+
+def _send_invitation(invitation_id: int, key: str, language: str) -> None:
+    invitation = Invitation.objects.select_related("organisation", "institution", "invited_by").get(pk=invitation_id)
+    with translation.override(language):
+        context = {"invitation": invitation, "url": invitation_url(key), "days": settings.BRUG_INVITATION_DAYS}
+        subject = _("You are invited to Brug for %(organisation)s") % {"organisation": invitation.organisation.name}
+        body = render_to_string("identity/invitation_mail.txt", context)
+    send_mail(subject, body, None, [invitation.email])
+
+
+NOT_VALID = gettext_lazy("This invitation link is not valid. Ask the person who invited you for a new one.")
+USED = gettext_lazy("This invitation was used already. Sign in, or reset your password if you forgot it.")
+EXPIRED = gettext_lazy("This invitation has expired. Ask the person who invited you for a new one.")
+
+
+def find_invitation(key: str) -> Invitation:
+    """The invitation of a mailed link, or a clear refusal when it is unknown, used already or expired."""
+    invitation = (
+        Invitation.objects.select_related("organisation", "institution")
+        .filter(key_hash=Invitation.hash_key(key))
+        .first()
+    )
+    if invitation is None or invitation.status == Invitation.Status.REVOKED:
+        raise DomainError(
+            gettext_lazy("This invitation link is not valid. Ask the person who invited you for a new one.")
+        )
+    if invitation.status == Invitation.Status.ACCEPTED:
+        raise DomainError(USED)
+    if invitation.is_expired:
+        raise DomainError(EXPIRED)
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(key: str, *, username: str, password: str | None) -> User:
+    """Create the partner's account from an invitation, once. Without a password, the account signs in only by
+    one-time links and codes mailed to the invited address."""
+    invitation = find_invitation(key)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status != Invitation.Status.PENDING:
+        raise DomainError(USED)
+    username = username.strip()
+    if not username:
+        raise DomainError({"username": gettext_lazy("Choose a user name.")})
+    if User.objects.filter(username__iexact=username).exists():
+        raise DomainError({"username": gettext_lazy("This user name is taken. Choose another one.")})
+    user = User(
+        username=username,
+        email=invitation.email,
+        first_name=invitation.first_name,
+        last_name=invitation.last_name,
+        role=Role.PARTNER,
+        organisation=invitation.organisation,
+    )
+    if password:
+        try:
+            validate_password(password, user)
+        except ValidationError as error:
+            raise DomainError({"password1": error.messages}) from error
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.person = _person_for(invitation)
+    user.save()
+    invitation.status = Invitation.Status.ACCEPTED
+    invitation.accepted_at = timezone.now()
+    invitation.user = user
+    invitation.save(update_fields=["status", "accepted_at", "user"])
+    record(user, "accepted invitation", invitation, institution_id=invitation.institution_id)
+    return user
+
+
+def _person_for(invitation: Invitation) -> Person:
+    """The existing person with the invited address in the inviting institution, or a new one."""
+    existing = (
+        Person.objects.filter(institution_id=invitation.institution_id, email__iexact=invitation.email, user=None)
+        .order_by("pk")
+        .first()
+    )
+    if existing is not None:
+        return existing
+    return create_person(
+        by=invitation.invited_by,
+        institution=invitation.institution,
+        first_name=invitation.first_name or invitation.email.split("@")[0],
+        last_name=invitation.last_name,
+        email=invitation.email,
+        roles=[RoleSpec(role=SofarRole.ORGANISATION, organisation=invitation.organisation)],
+    )
+
+
+class ProviderSignInRefused(DomainError):
+    """An institution's provider signed someone in whom Brug does not let in; nothing is created."""
+
+
+def unique_username(seed: str) -> str:
+    base = (seed or "user").strip().lower()[:140] or "user"
+    candidate, number = base, 1
+    while User.objects.filter(username__iexact=candidate).exists():
+        number += 1
+        candidate = f"{base}-{number}"
+    return candidate
+
+
+def admit(provider: IdentityProvider, sociallogin: Any, claims: dict[str, Any], request: Any = None) -> None:
+    """Decide whether the person the provider vouches for may come in, and as whom.
+
+    A returning account follows the provider's affiliation (deactivated when there is none); a first sign-in
+    links to the account or person with the same address in the provider's institution, never in another one.
+    Coordinator and administrator are never taken away or given by the mapping unless the office allowed it."""
+    institution = provider.institution
+    role = provider.mapped_role(claims)
+    if sociallogin.is_existing:
+        user = sociallogin.user
+        if user.institution_id != institution.pk:
+            raise ProviderSignInRefused(gettext_lazy("This account belongs to another institution."))
+        if role is None:
+            deactivate_account(user, reason="the identity provider reports no affiliation")
+            raise ProviderSignInRefused(NOT_AFFILIATED)
+        _follow_role(user, role)
+        return
+    claimed = claims.get("email") or ""
+    if isinstance(claimed, list):
+        claimed = claimed[0] if claimed else ""
+    email = str(sociallogin.user.email or claimed).strip().lower()
+    if "@" not in email:
+        raise ProviderSignInRefused(gettext_lazy("Your institution's sign-in service sent no e-mail address."))
+    domain = email.rsplit("@", 1)[1]
+    domains = policy_for(institution.pk).domains
+    if domains and domain not in domains:
+        raise ProviderSignInRefused(
+            gettext_lazy("Addresses of %(domain)s do not sign in with %(institution)s.")
+            % {"domain": domain, "institution": institution.name}
+        )
+    if role is None:
+        raise ProviderSignInRefused(NOT_AFFILIATED)
+    same_address = User.objects.filter(email__iexact=email)
+    existing = same_address.filter(institution=institution).order_by("pk").first()
+    if existing is None and same_address.exists():
+        raise ProviderSignInRefused(
+            gettext_lazy("An account with this address belongs to someone outside %(institution)s. Ask your office.")
+            % {"institution": institution.name}
+        )
+    if existing is not None:
+        if not existing.is_active:
+            raise ProviderSignInRefused(gettext_lazy("This account is deactivated. Ask your office."))
+        _follow_role(existing, role)
+        sociallogin.connect(request, existing)
+        record(existing, "linked to identity provider", existing, changes={"provider": provider.slug})
+        return
+    user = sociallogin.user
+    user.email = email
+    user.role = role
+    user.institution = institution
+    user.organisation = None
+    user.person = (
+        Person.objects.filter(institution=institution, email__iexact=email, user=None, is_active=True)
+        .order_by("pk")
+        .first()
+    )
+
+
+NOT_AFFILIATED = gettext_lazy(
+    "Your institution's account gives no role in Brug (no affiliation that your office mapped). Ask your office."
+)
+
+
+def _follow_role(user: User, role: str) -> None:
+    if user.role in OFFICE_ROLE_VALUES or user.role == role:
+        return
+    before = user.role
+    User.objects.filter(pk=user.pk).update(role=role)
+    user.role = role
+    record(None, "changed role from identity provider", user, changes={"role": [before, role]})
+
+
+@transaction.atomic
+def deactivate_account(user: User, *, reason: str) -> None:
+    """Deactivate someone the provider no longer vouches for, through the hand-over flow: what they own stays,
+    flagged on the dashboard as without an owner until the office hands it over."""
+    from partnerships.services import deactivate_person
+
+    if user.person is not None and user.person.is_active:
+        deactivate_person(user.person, by=None, leave_orphaned=True)
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    user.is_active = False
+    record(None, "deactivated account", user, institution_id=user.institution_id, changes={"reason": reason})
+
+
+def deactivate_unseen_accounts(*, now: Any = None) -> int:
+    """Deactivate accounts from identity providers not seen for the time their institution set."""
+    from allauth.socialaccount.models import SocialAccount
+
+    now = now or timezone.now()
+    count = 0
+    for policy in SignInPolicy.objects.filter(deactivate_after_days__isnull=False):
+        cutoff = now - timedelta(days=policy.deactivate_after_days)
+        from_provider = SocialAccount.objects.values("user_id")
+        unseen = User.objects.filter(
+            institution_id=policy.institution_id, is_active=True, pk__in=from_provider, last_login__lt=cutoff
+        ).select_related("person")
+        for user in unseen:
+            deactivate_account(user, reason=f"not seen for {policy.deactivate_after_days} days")
+            count += 1
+    return count
+
+
+@transaction.atomic
+def save_identity_provider(
+    institution: Institution, *, by: Any, provider: IdentityProvider | None = None, **values: Any
+) -> IdentityProvider:
+    """Add or change an institution's identity provider, and the allauth app that does its protocol."""
+    from allauth.socialaccount.models import SocialApp
+
+    provider = provider or IdentityProvider(institution=institution)
+    if provider.pk and provider.institution_id != institution.pk:
+        raise DomainError(gettext_lazy("This provider belongs to another institution."))
+    for field, value in values.items():
+        setattr(provider, field, value)
+    if provider.kind == IdentityProvider.Kind.OIDC:
+        missing = [f for f in ("issuer", "client_id", "client_secret") if not getattr(provider, f)]
+        if missing:
+            raise DomainError({f: gettext_lazy("OpenID Connect needs this.") for f in missing})
+    elif not (provider.metadata_url or provider.metadata_xml):
+        raise DomainError({"metadata_url": gettext_lazy("SAML needs the IdP's metadata URL or file.")})
+    provider.full_clean(exclude=["app"])
+    app = provider.app or SocialApp()
+    app.provider = provider.kind
+    app.provider_id = provider.slug
+    app.name = provider.name
+    app.client_id = provider.client_id or provider.slug
+    app.secret = provider.client_secret
+    if provider.kind == IdentityProvider.Kind.OIDC:
+        app.settings = {"server_url": provider.issuer, "scope": ["openid", "profile", "email"]}
+    else:
+        idp: dict[str, Any] = {"entity_id": provider.issuer or provider.metadata_url or provider.slug}
+        if provider.metadata_url:
+            idp["metadata_url"] = provider.metadata_url
+        else:
+            idp["metadata"] = provider.metadata_xml
+        app.settings = {
+            "idp": idp,
+            "attribute_mapping": {
+                "uid": ["urn:oid:1.3.6.1.4.1.5923.1.1.1.6", "eduPersonPrincipalName", "uid"],
+                "email": ["urn:oid:0.9.2342.19200300.100.1.3", "mail", "email"],
+                "first_name": ["urn:oid:2.5.4.42", "givenName"],
+                "last_name": ["urn:oid:2.5.4.4", "sn"],
+            },
+        }
+    app.save()
+    provider.app = app
+    provider.save()
+    record(by, "saved identity provider", provider, institution_id=institution.pk, changes={"slug": provider.slug})
+    return provider
+
+
+def provider_for_email(email: str) -> IdentityProvider:
+    """The identity provider of the institution whose e-mail domains include this address's domain."""
+    email = (email or "").strip().lower()
+    if "@" not in email:
+        raise DomainError({"email": gettext_lazy("Enter your full e-mail address, for example name@ugent.be.")})
+    domain = email.rsplit("@", 1)[1]
+    for policy in SignInPolicy.objects.exclude(email_domains="").select_related("institution"):
+        if domain in policy.domains:
+            provider = (
+                IdentityProvider.objects.filter(institution_id=policy.institution_id, app__isnull=False)
+                .order_by("pk")
+                .first()
+            )
+            if provider is not None:
+                return provider
+    raise DomainError(
+        {
+            "email": gettext_lazy(
+                "No institution signs in with addresses of %(domain)s here. Sign in with your Brug password instead."
+            )
+            % {"domain": domain}
+        }
+    )
