@@ -12,3 +12,7 @@ class IdentityConfig(AppConfig):
         from identity.middleware import note_second_factor_due
 
         user_logged_in.connect(note_second_factor_due, dispatch_uid="brug-second-factor-due")
+
+        from identity.privacy import register_personal_data
+
+        register_personal_data()
