@@ -97,6 +97,22 @@ ACTION_LABELS = {
     "removed mail contact": _("removed a mail contact from"),
     "confirmed mail contact": _("confirmed a mail contact of"),
     "changed contact details": _("changed the contact details of"),
+    "changed sign-in settings": _("changed the sign-in settings of"),
+    "invited": _("invited"),
+    "accepted invitation": _("accepted the invitation of"),
+    "changed role from identity provider": _("changed the role, as the identity provider said, of"),
+    "deactivated account": _("deactivated the account of"),
+    "saved identity provider": _("saved the identity provider"),
+    "linked to identity provider": _("linked to the identity provider"),
+    "signed up through identity provider": _("signed up through the identity provider"),
+    "retried mail": _("sent again the mail"),
+    "changed contact": _("corrected the contact moment"),
+    "removed contact": _("removed the contact moment"),
+    "import interrupted": _("saw interrupted the import"),
+    "retried import": _("retried the import"),
+    "cancelled import": _("cancelled the import"),
+    "lifted the sign-in throttle": _("lifted the sign-in throttle of"),
+    "signed out everywhere": _("signed out everywhere"),
 }
 
 

@@ -165,7 +165,8 @@ def confirm_need(token: str) -> Need:
     need = need_for_token(token)
     if need is None:
         raise DomainError(_("This confirmation link does not work."), code="invalid")
-    need = Need.objects.select_for_update().select_related("organisation").get(pk=need.pk)
+    # Re-read under a lock past the directory's scope, which hides what waits; the caller checked access.
+    need = Need._base_manager.select_for_update().select_related("organisation").get(pk=need.pk)
     if need.confirmed_at is not None:
         raise DomainError(_("This need was already confirmed."), code="used")
     if need.confirm_expires_at is None or need.confirm_expires_at <= timezone.now():
@@ -194,7 +195,8 @@ def accept_need(need: Need, *, by: Any) -> Need:
     from network.contacts import add_contact
 
     _check_acceptance(need, by)
-    need = Need.objects.select_for_update().select_related("organisation").get(pk=need.pk)
+    # Re-read under a lock past the directory's scope, which hides what waits; the caller checked access.
+    need = Need._base_manager.select_for_update().select_related("organisation").get(pk=need.pk)
     if need.status != Need.Status.PENDING:
         raise DomainError(_("Only a confirmed need that waits for acceptance can be accepted."), code="state")
     organisation = need.organisation
@@ -231,7 +233,8 @@ def accept_need(need: Need, *, by: Any) -> Need:
 def reject_need(need: Need, *, by: Any, reason: str = "") -> Need:
     """Refuse a need from the public form (a stranger's claim, spam): it closes, and its address gets nothing."""
     _check_acceptance(need, by)
-    need = Need.objects.select_for_update().get(pk=need.pk)
+    # Re-read under a lock past the directory's scope, which hides what waits; the caller checked access.
+    need = Need._base_manager.select_for_update().get(pk=need.pk)
     if need.status not in (Need.Status.UNCONFIRMED, Need.Status.PENDING):
         raise DomainError(_("Only a need that waits for confirmation or acceptance can be rejected."), code="state")
     reason = (reason or "").strip()

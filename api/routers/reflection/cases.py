@@ -15,6 +15,7 @@ from api.errors import codes
 from api.pagination import Pages
 from api.routers.reflection.base import router
 from api.schemas import SearchTerm, TermOut, Text
+from lib.scoping import unscoped
 from reflection.cases import FORM_LABELS, public_partners, search_public_cases
 from reflection.models import CasePhoto, PracticeCase
 
@@ -65,14 +66,17 @@ class CaseOut(Schema):
 
     @staticmethod
     def resolve_partners(obj: PracticeCase) -> list[Any]:
-        return public_partners(obj)
+        with unscoped("the public practice examples: published rows only"):
+            return public_partners(obj)
 
     @staticmethod
     def resolve_photos(obj: PracticeCase) -> list[Any]:
-        return list(obj.photos.all())
+        with unscoped("the public practice examples: published rows only"):
+            return list(obj.photos.all())
 
 
 @router.get("/cases", response=codes({200: list[CaseOut]}), summary="List published practice examples")
+@unscoped("the public practice examples: published rows only")
 @paginate(Pages)
 def list_cases(request: HttpRequest, q: SearchTerm = "", theme: Text = "", form: Text = "") -> Any:
     """Published practice examples of every institution, newest first. Filters: `q` (text), `theme` (slug),
@@ -81,5 +85,6 @@ def list_cases(request: HttpRequest, q: SearchTerm = "", theme: Text = "", form:
 
 
 @router.get("/cases/{slug}", response=codes({200: CaseOut}, 404), summary="One published practice example")
+@unscoped("the public practice examples: published rows only")
 def get_case(request: HttpRequest, slug: str) -> PracticeCase:
     return get_for_user_or_404(search_public_cases(), slug=slug)
