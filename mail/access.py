@@ -6,7 +6,8 @@ from typing import Any
 
 from django.db.models import Q
 
-from accounts.access import is_office, is_superuser, nothing
+from accounts.access import is_office, is_superuser
+from accounts.visibility import nothing
 
 
 def outbox_scope(user: Any) -> Q:
