@@ -194,7 +194,9 @@ def accept_need(need: Need, *, by: Any) -> Need:
     from network.contacts import add_contact
 
     _check_acceptance(need, by)
-    need = Need.objects.select_for_update().select_related("organisation").get(pk=need.pk)
+    # The caller found it through the waiting needs' own rule; a pending need is outside the directory's
+    # scope, so the lock reads past it (the base manager), as refresh_from_db() would.
+    need = Need._base_manager.select_for_update().select_related("organisation").get(pk=need.pk)
     if need.status != Need.Status.PENDING:
         raise DomainError(_("Only a confirmed need that waits for acceptance can be accepted."), code="state")
     organisation = need.organisation
@@ -231,7 +233,7 @@ def accept_need(need: Need, *, by: Any) -> Need:
 def reject_need(need: Need, *, by: Any, reason: str = "") -> Need:
     """Refuse a need from the public form (a stranger's claim, spam): it closes, and its address gets nothing."""
     _check_acceptance(need, by)
-    need = Need.objects.select_for_update().get(pk=need.pk)
+    need = Need._base_manager.select_for_update().get(pk=need.pk)  # as in accept_need
     if need.status not in (Need.Status.UNCONFIRMED, Need.Status.PENDING):
         raise DomainError(_("Only a need that waits for confirmation or acceptance can be rejected."), code="state")
     reason = (reason or "").strip()

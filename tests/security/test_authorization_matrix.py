@@ -171,6 +171,8 @@ FILL: dict[tuple[str, str], Callable[[Any], Any]] = {
 # A part that the segment before it does not tell apart: route name -> {part: how to fill it}.
 FILL_ROUTE: dict[str, dict[str, Callable[[Any], Any]]] = {
     "contact-confirm": {"token": lambda m: m.a.ns.contact_token},
+    "need-accept": {"public_id": _ns("waiting_need")},
+    "need-reject": {"public_id": _ns("waiting_need")},
 }
 
 # The probes answer before the URLconf (``brug.probes.ProbesMiddleware``): requested like its routes.
