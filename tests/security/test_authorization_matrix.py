@@ -30,6 +30,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from api.api import api
 from audit.models import AuditEntry
 from lib.scoping import unscoped
+from matching.models import Need
 from tests.security.matrix_data import build
 
 PERSONAS = ("anonymous", "student", "lecturer", "coordinator", "other_coordinator", "other_partner", "admin")
@@ -270,6 +271,10 @@ def sees(persona: Any, record: Any) -> bool:
     A child record without either (a goal, a party) is judged by the parent the same URL names."""
     if not persona.is_authenticated:
         return False
+    if isinstance(record, Need) and record.status == Need.Status.PENDING:
+        # A need from the public form that waits for acceptance has its own rule past the directory's
+        # scope: every office, and the organisation it names (matching.access.waiting_need_scope).
+        return Need.objects.waiting_for(persona).filter(pk=record.pk).exists()
     if persona.is_superuser:
         return True
     manager = type(record)._default_manager
