@@ -17,16 +17,19 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from accounts.models import Role, User
-from accounts.services import issue_token
+from accounts.services import calendar_secret, issue_token
 from agreements import ical
 from agreements.services import SignatorySpec, create_agreement, issue_link, send_agreement
 from assessment.models import Instrument, Respondent
 from assessment.services import RespondentSpec, copy_instrument, start_round
 from assessment.services import issue_link as issue_answer_link
 from imports.services import create_job
+from mail.models import OutgoingMail
+from mail.services import queue_mail
 from matching.availability import add_criterion, add_quiet_period
 from matching.services import (
     add_need_note,
+    confirm_need,
     issue_confirm_link,
     issue_response_link,
     post_need,
@@ -34,6 +37,7 @@ from matching.services import (
     propose_match,
     propose_organisation,
 )
+from network.contacts import add_contact, issue_contact_link
 from network.models import Campus, SofarRole
 from network.services import add_organisation_note
 from partnerships.strategic import add_goal, add_indicator, add_milestone, record_measurement
@@ -245,16 +249,43 @@ def build_side(key: str, name: str, slug: str) -> Side:
     n.proposal = propose_organisation(
         by=n.student, criteria={}, name=f"Jeugdhuis {key}", description="Een jeugdhuis.", why="Dichtbij."
     )
+    # A need from the public form that confirmed its address and waits for the office to accept it.
+    n.waiting_need = post_need(
+        by=None,
+        organisation_fields={"name": f"Wachtende buurtgroep {key}", "postcode": "9050", "city": "Gent"},
+        title=f"Wachtende vraag {key}",
+        description="Via het publieke formulier, bevestigd.",
+        period_start=dt.date(2026, 10, 1),
+        period_end=dt.date(2027, 3, 31),
+        contact_email=f"wacht@{slug}.example",
+    )
+    n.waiting_need = confirm_need(issue_confirm_link(n.waiting_need))
     n.quiet_period = add_quiet_period(
         n.org, by=by, start=dt.date(2027, 7, 1), end=dt.date(2027, 7, 31), reason=f"Zomer {key}"
     )
+
+    # A mail contact of the organisation with its confirmation link, and a failed mail in the office's outbox.
+    n.contact = add_contact(n.org, by=by, email=f"contact@{slug}.example", name=f"Contact {key}")
+    n.contact_token = issue_contact_link(n.contact)
+    n.mail = queue_mail(
+        key=f"matrix-{slug}",
+        to=[f"iemand@{slug}.example"],
+        subject=f"MARKER-{key}-MAIL",
+        body=f"MARKER-{key}-MAIL",
+        institution_id=n.institution.pk,
+    )
+    # What deliver() leaves after the mail server refused its last attempt: a mail the office may send again.
+    OutgoingMail.objects.filter(pk=n.mail.pk).update(status=OutgoingMail.Status.FAILED, last_error="refused")
+    n.mail.refresh_from_db()
+    side.markers.append(Marker(f"MARKER-{key}-MAIL", n.mail, n.institution.pk))
 
     # An import and an API token.
     n.import_job = create_job(
         by=by, institution=n.institution, kind="organisations", name="lijst.csv", data=b"naam;gemeente\nVzw X;Gent\n"
     )
     n.token, _key = issue_token(n.coordinator, name=f"sleutel {key}", by=by)
-    n.calendar_token = ical.user_token(n.coordinator)
+    # Calendar feeds read the secret of the owner's calendar address (made on first use).
+    n.calendar_token = calendar_secret(n.coordinator)
     n.partnership_calendar_token = ical.partnership_token(n.coordinator, n.partnership)
     return side
 

@@ -30,6 +30,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from api.api import api
 from audit.models import AuditEntry
 from lib.scoping import unscoped
+from matching.models import Need
 from tests.security.matrix_data import build
 
 PERSONAS = ("anonymous", "student", "lecturer", "coordinator", "other_coordinator", "other_partner", "admin")
@@ -61,6 +62,10 @@ PUBLIC_WEB = {
     "need-posted",
     "need-confirm",
     "match-respond",
+    "contact-confirm",
+    "privacy",
+    "healthz",
+    "readyz",
 }
 PUBLIC_API: set[str] = set()
 
@@ -82,7 +87,10 @@ QUERY: dict[str, Callable[[Any], tuple[str, Any]]] = {
 API_QUERY = {"/api/agreements/{public_id}/diff": "?old=1&new=1"}
 
 # Personal links whose POST is the permission itself: the token holder may write.
-TOKEN_WRITES = {"need-confirm": "posting the mailed link confirms the need"}
+TOKEN_WRITES = {
+    "need-confirm": "posting the mailed link confirms the need",
+    "contact-confirm": "posting the mailed link confirms the organisation's mail address",
+}
 
 # A personal feed link is read as its owner: check what it shows against what the owner may see.
 TOKEN_HOLDER = {"agreement-calendar-user": "coordinator", "agreement-calendar-partnership": "coordinator"}
@@ -117,6 +125,8 @@ PUBLIC_ID_OF = {
     "needs": "need",
     "offers": "offer",
     "matches": "match",
+    "mail": "mail",
+    "waiting-needs": "waiting_need",
     "organisation-proposals": "proposal",
 }
 
@@ -159,6 +169,16 @@ FILL: dict[tuple[str, str], Callable[[Any], Any]] = {
     ("join", "code"): lambda m: m.a.ns.workshop.code,
 }
 
+# A part that the segment before it does not tell apart: route name -> {part: how to fill it}.
+FILL_ROUTE: dict[str, dict[str, Callable[[Any], Any]]] = {
+    "contact-confirm": {"token": lambda m: m.a.ns.contact_token},
+    "need-accept": {"public_id": _ns("waiting_need")},
+    "need-reject": {"public_id": _ns("waiting_need")},
+}
+
+# The probes answer before the URLconf (``brug.probes.ProbesMiddleware``): requested like its routes.
+PROBES = [("healthz", "healthz"), ("readyz", "readyz")]
+
 PARAM = re.compile(r"<(?:\w+:)?(\w+)>|\{(\w+)\}")
 
 
@@ -185,12 +205,12 @@ def _api_operations() -> Iterator[tuple[str, str, str]]:
             yield method.upper(), path, operation.get("operationId", path)
 
 
-WEB = sorted(_web_routes())
+WEB = sorted([*_web_routes(), *PROBES])
 API = sorted(_api_operations())
 
 
-def _value(template: str, before: str, name: str, matrix: Any, records: list[Any]) -> str:
-    getter = FILL.get((before, name)) or FILL.get(("*", name))
+def _value(template: str, before: str, name: str, matrix: Any, records: list[Any], route: str = "") -> str:
+    getter = FILL_ROUTE.get(route, {}).get(name) or FILL.get((before, name)) or FILL.get(("*", name))
     if getter is None:
         pytest.fail(f"{template}: the matrix cannot fill <{name}> after {before!r}; add it to FILL")
     value = getter(matrix)
@@ -218,7 +238,8 @@ def fill(template: str, matrix: Any, name: str = "") -> tuple[str, list[Any]]:
         before = own_start or (segments[index - 1] if index else "")
         out.append(
             PARAM.sub(
-                lambda m, before=before: _value(template, before, m.group(1) or m.group(2), matrix, records), segment
+                lambda m, before=before: _value(template, before, m.group(1) or m.group(2), matrix, records, name),
+                segment,
             )
         )
     path = "/" + "/".join(out)
@@ -250,6 +271,10 @@ def sees(persona: Any, record: Any) -> bool:
     A child record without either (a goal, a party) is judged by the parent the same URL names."""
     if not persona.is_authenticated:
         return False
+    if isinstance(record, Need) and record.status == Need.Status.PENDING:
+        # A need from the public form that waits for acceptance has its own rule past the directory's
+        # scope: every office, and the organisation it names (matching.access.waiting_need_scope).
+        return Need.objects.waiting_for(persona).filter(pk=record.pk).exists()
     if persona.is_superuser:
         return True
     manager = type(record)._default_manager
