@@ -264,6 +264,21 @@ def build_side(key: str, name: str, slug: str) -> Side:
         n.org, by=by, start=dt.date(2027, 7, 1), end=dt.date(2027, 7, 31), reason=f"Zomer {key}"
     )
 
+    # The institution's identity provider (OpenID Connect), for its settings page.
+    from identity.models import IdentityProvider
+    from identity.services import save_identity_provider
+
+    n.identity_provider = save_identity_provider(
+        n.institution,
+        by=by,
+        name=f"Aanmelden bij {key}",
+        slug=f"idp-{slug}",
+        kind=IdentityProvider.Kind.OIDC,
+        issuer=f"https://idp.{slug}.example",
+        client_id=f"brug-{slug}",
+        client_secret="not-a-secret",
+    )
+
     # A mail contact of the organisation with its confirmation link, and a failed mail in the office's outbox.
     n.contact = add_contact(n.org, by=by, email=f"contact@{slug}.example", name=f"Contact {key}")
     n.contact_token = issue_contact_link(n.contact)

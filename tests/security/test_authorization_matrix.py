@@ -69,6 +69,22 @@ PUBLIC_WEB = {
 }
 PUBLIC_API: set[str] = set()
 
+# Sign-in pages (django-allauth's own under /auth/, and Brug's institution and invitation pages): they
+# answer every persona in their own way (a signed-in visitor is sent on, an unknown key is told so), so
+# only what holds for every page is checked: never a 5xx, no private text, and an empty post writes nothing.
+SIGN_IN_EXTRA = {"institution-sign-in", "invitation-accept"}
+
+
+def is_sign_in(name: str, template: str) -> bool:
+    return template.startswith("auth/") or name in SIGN_IN_EXTRA
+
+
+def sign_in_url(template: str) -> str:
+    """A sign-in route with made-up keys (a regular expression's groups or a converter's part)."""
+    url = re.sub(r"\(\?P<\w+>[^)]*\)", "unknown", template).replace("^", "").replace("$", "")
+    return "/" + re.sub(r"<(?:\w+:)?\w+>", "unknown", url)
+
+
 # Pages that A's coordinator and the superuser may see every record of, yet are not for them, and why.
 NOT_LET_IN: dict[str, str] = {
     "my-quiet-periods": "a partner's own quiet periods; the office enters them on the organisation's page",
@@ -133,6 +149,7 @@ PUBLIC_ID_OF = {
 FILL: dict[tuple[str, str], Callable[[Any], Any]] = {
     **{(segment, "public_id"): _ns(name) for segment, name in PUBLIC_ID_OF.items()},
     ("start", "course_id"): _ns("course"),
+    ("providers", "slug"): lambda m: (m.a.ns.identity_provider.slug, m.a.ns.identity_provider),
     ("parties", "party_id"): _ns("party"),
     ("goals", "goal_id"): _ns("goal"),
     ("indicators", "indicator_id"): _ns("indicator"),
@@ -225,6 +242,8 @@ def _value(template: str, before: str, name: str, matrix: Any, records: list[Any
 
 def fill(template: str, matrix: Any, name: str = "") -> tuple[str, list[Any]]:
     """The URL with A's real ids, and the records it names."""
+    if is_sign_in(name, template):
+        return sign_in_url(template), []
     records: list[Any] = []
     query = ""
     if name in QUERY:
@@ -331,7 +350,7 @@ def test_every_web_page_answers_each_persona_as_its_role_and_visibility_say(matr
         assert status < 500, where
         check_markers(matrix, TOKEN_HOLDER.get(name, persona), url, response)
         hidden = [r for r in records if not sees(user, r)]
-        if status == 405 or name in PUBLIC_WEB:
+        if status == 405 or name in PUBLIC_WEB or is_sign_in(name, template):
             continue  # a POST-only route refuses every GET alike; a public page answers everyone alike
         if persona == "anonymous":
             assert status == 302 and "/login/" in response["Location"], where
@@ -349,14 +368,14 @@ def test_no_web_post_from_anonymous_or_an_outsider_changes_anything(matrix, db, 
     for persona in ("anonymous", *OUTSIDERS):
         user = matrix.personas[persona]
         hidden = [r for r in records if not sees(user, r)]
-        if persona != "anonymous" and not hidden and name not in PUBLIC_WEB:
+        if persona != "anonymous" and not hidden and name not in PUBLIC_WEB and not is_sign_in(name, template):
             continue
         before = fingerprint()
         # A client of its own: a post to /logout/ or /language/ must not change the shared clients' sessions.
         response = _client(user).post(url, {})
         where = f"POST {url} ({name}) as {persona}: {response.status_code}"
         assert response.status_code < 500, where
-        if name in PUBLIC_WEB:
+        if name in PUBLIC_WEB or is_sign_in(name, template):
             pass  # a public form answers an empty post with its messages; it still must not write anything
         elif persona == "anonymous":
             assert response.status_code in (302, 405) and "/login/" in response.get("Location", "/login/"), where
