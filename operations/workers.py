@@ -21,7 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, close_old_connections
+from django.db import close_old_connections
 from django.utils import timezone
 
 from operations.models import WorkerHeartbeat
@@ -65,7 +65,8 @@ def _beat_forever(worker_id: str) -> None:
     while not stop.wait(heartbeat_seconds()):
         try:
             beat(worker_id)
-        except DatabaseError as error:  # SQLite busy under a long import: the pid check covers it
+        except Exception as error:  # noqa: BLE001 - a heartbeat never takes its worker down
+            # SQLite busy under a long import (the pid check covers it), or no database at all.
             logger.debug("Heartbeat of %s skipped: %s", worker_id, error)
         finally:
             close_old_connections()

@@ -34,6 +34,15 @@ from tests import factories as f
 
 
 @pytest.fixture(autouse=True)
+def dutch():
+    """The labels and messages these tests read are the site's default language, whatever ran before."""
+    from django.utils import translation
+
+    with translation.override("nl"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def media_in_tmp(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 

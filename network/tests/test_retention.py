@@ -33,6 +33,15 @@ DAY = dt.timedelta(days=1)
 
 
 @pytest.fixture(autouse=True)
+def dutch():
+    """The labels and messages these tests read are the site's default language, whatever ran before."""
+    from django.utils import translation
+
+    with translation.override("nl"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def media_in_tmp(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 

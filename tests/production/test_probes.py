@@ -43,7 +43,8 @@ def test_readyz_reports_database_cache_migrations_tasks_and_scheduler(client, db
     assert set(body["checks"]) == {"database", "cache", "migrations", "tasks", "scheduler"}
     assert body["checks"]["migrations"] == {"ok": True, "unapplied": 0}
     assert body["checks"]["tasks"]["oldest_waiting_seconds"] is None
-    assert body["checks"]["scheduler"] == {"ok": True, "last_run": None, "known": True}  # the scheduler (operations) reports; it has not run yet
+    # The scheduler (operations) reports its last run; it has not run yet.
+    assert body["checks"]["scheduler"] == {"ok": True, "last_run": None, "known": True}
 
 
 def test_readyz_is_503_when_the_cache_cannot_be_reached(client, db, settings):
