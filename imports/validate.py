@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from engagements.models import Course, Engagement
 from imports.mapping import normalise
 from imports.models import Kind
+from lib.text import without_bidi_controls
 from network.models import Interaction, Organisation, Person, SofarRole, TargetGroup, Theme
 
 
@@ -37,7 +38,8 @@ def as_text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value).strip()
+    # Direction controls (U+202E and the like) would make a name read backwards on every page.
+    return without_bidi_controls(str(value)).strip()
 
 
 def text(max_length: int) -> Callable[[Any, Any], str]:

@@ -265,3 +265,10 @@ def test_a_mapping_without_the_needed_field_is_refused(world):
         services.set_mapping(job, {"2": "postcode"})
     with pytest.raises(DomainError, match="Two columns"):
         services.set_mapping(job, {"0": "name", "1": "name"})
+
+
+def test_direction_controls_in_an_imported_name_are_left_out(world):
+    text = belgian_csv("NAME;;9000;Gent;;;;;").decode("cp1252").replace("NAME", "Vzw \u202eDe Brug\u202c")
+    job = _job(world, "\ufeff".encode() + text.encode("utf-8"))
+    services.run_import(job, by=world.coordinator)
+    assert Organisation.objects.filter(name="Vzw De Brug").exists()
