@@ -20,6 +20,7 @@ from accounts.models import Role, User
 from audit.services import record
 from identity.models import OFFICE_ROLE_VALUES, IdentityProvider, Invitation, SignInPolicy, policy_for
 from lib.errors import DomainError
+from lib.scoping import unscoped
 from network.models import Institution, Organisation, Person, SofarRole
 from network.services import RoleSpec, create_person
 
@@ -108,6 +109,7 @@ def find_invitation(key: str) -> Invitation:
 
 
 @transaction.atomic
+@unscoped("accepting an invitation: no one is signed in yet; the invitation's key names the person")
 def accept_invitation(key: str, *, username: str, password: str | None) -> User:
     """Create the partner's account from an invitation, once. Without a password, the account signs in only by
     one-time links and codes mailed to the invited address."""
@@ -178,6 +180,7 @@ def unique_username(seed: str) -> str:
     return candidate
 
 
+@unscoped("signing in: no one is signed in yet; the provider's assertion names the person")
 def admit(provider: IdentityProvider, sociallogin: Any, claims: dict[str, Any], request: Any = None) -> None:
     """Decide whether the person the provider vouches for may come in, and as whom.
 
