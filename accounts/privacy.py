@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,12 +15,12 @@ from accounts.models import ApiToken, CalendarFeed, User
 from lib import privacy
 
 
-def _user_of(person: Any) -> User | None:
+def user_of(person: Any) -> User | None:
     return User.objects.filter(person=person).first()
 
 
 def export_account(person: Any) -> dict[str, Any]:
-    user = _user_of(person)
+    user = user_of(person)
     if user is None:
         return {}
     return {
@@ -46,6 +47,29 @@ def export_account(person: Any) -> dict[str, Any]:
     }
 
 
+def export_admin_log(person: Any) -> dict[str, Any]:
+    """Lines of Django's admin log about the person's record or their login."""
+    condition = Q(content_type=ContentType.objects.get_for_model(person), object_id=str(person.pk))
+    user = user_of(person)
+    if user is not None:
+        condition |= Q(content_type=ContentType.objects.get_for_model(user), object_id=str(user.pk))
+    lines = LogEntry.objects.filter(condition).select_related("user").order_by("action_time", "id")
+    rows = [
+        {
+            "at": line.action_time.isoformat(),
+            "who": str(line.user) if line.user_id else None,
+            "record": line.object_repr,
+            "did": line.get_change_message(),
+        }
+        for line in lines
+    ]
+    return {"admin_log": rows} if rows else {}
+
+
+def export_login(person: Any) -> dict[str, Any]:
+    return export_account(person) | export_admin_log(person)
+
+
 def _sessions_of(user: User) -> list[str]:
     keys = []
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
@@ -56,7 +80,7 @@ def _sessions_of(user: User) -> list[str]:
 
 def erase_account(erasure: privacy.Erasure) -> None:
     """The login stays (what they did keeps its actor) but names nobody and can no longer sign in."""
-    user = _user_of(erasure.person)
+    user = user_of(erasure.person)
     _erase_log_lines(erasure, erasure.person)
     if user is None:
         return
@@ -102,9 +126,13 @@ def register_personal_data() -> None:
             whose=_("Everyone who signs in: coordinators, faculty, students, administrators and partner staff."),
             why=_("To let them sign in and to record who did what."),
             kept=_("As long as the account is used; on erasure the login is emptied and can no longer sign in."),
-            exporter=export_account,
+            exporter=export_login,
             eraser=erase_account,
-            titles={"account": _("Login"), "api_tokens": _("API tokens")},
+            titles={
+                "account": _("Login"),
+                "api_tokens": _("API tokens"),
+                "admin_log": _("Administration log lines about them"),
+            },
             retention=(
                 privacy.Retention(
                     setting="retention_expired_link_days",

@@ -26,6 +26,11 @@ def export_agreements(person: Any) -> dict[str, Any]:
         .order_by("id")
     )
     signatures = {s.signatory_id: s for s in Signature.objects.filter(signatory__in=signatories)}
+    reminders = (
+        Reminder.objects.filter(_by_email("recipient", emails), agreement__institution_id=person.institution_id)
+        .select_related("agreement")
+        .order_by("send_on", "id")
+    )
     return {
         "agreements": [
             {
@@ -39,7 +44,18 @@ def export_agreements(person: Any) -> dict[str, Any]:
                 "signed_as": f"{signatures[s.pk].name}, {signatures[s.pk].role}" if s.pk in signatures else None,
             }
             for s in signatories
-        ]
+        ],
+        "agreement_reminders": [
+            {
+                "agreement": r.agreement.title,
+                "what": r.get_kind_display(),
+                "date": r.due_on.isoformat(),
+                "send_on": r.send_on.isoformat(),
+                "email": r.recipient,
+                "status": r.get_status_display(),
+            }
+            for r in reminders
+        ],
     }
 
 
@@ -90,7 +106,10 @@ def register_personal_data() -> None:
             ),
             exporter=export_agreements,
             eraser=erase_agreements,
-            titles={"agreements": _("Agreements they were asked to sign")},
+            titles={
+                "agreements": _("Agreements they were asked to sign"),
+                "agreement_reminders": _("Agreement reminders sent to them"),
+            },
         )
     )
     privacy.declare_no_personal_data(

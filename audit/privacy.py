@@ -22,6 +22,12 @@ def export_audit(person: Any) -> dict[str, Any]:
         condition |= Q(actor_id=user_id)
     for email in privacy.emails_of(person):
         condition |= Q(changes__icontains=email)
+    # Entries of their institution (or of none) whose record or changes name them: a relationship with them,
+    # an agreement they signed, owners changed, a hand-over.
+    terms = privacy.distinctive_of(person)
+    if terms:
+        naming = privacy.mentions(AuditEntry, terms, fields=["changes", "target_repr"])
+        condition |= naming & (Q(institution_id=person.institution_id) | Q(institution_id__isnull=True))
     entries = AuditEntry.objects.filter(condition).select_related("actor").order_by("at", "id")
     return {
         "audit_trail": [

@@ -8,24 +8,24 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.privacy import user_of
 from identity.models import Invitation
 from lib import privacy
 
 
-def _user_of(person: Any) -> Any:
-    from accounts.models import User
-
-    return User.objects.filter(person=person).first()
-
-
-def _addresses(person: Any) -> list[str]:
-    return [address.lower() for address in privacy.emails_of(person)]
+def _invitations(person: Any) -> Any:
+    """Invitations sent to one of the person's addresses (current or earlier), compared without case."""
+    condition = Q(pk__in=[])
+    for address in privacy.emails_of(person):
+        condition |= Q(email__iexact=address)
+    return Invitation.objects.filter(condition)
 
 
 def export_sign_in(person: Any) -> dict[str, Any]:
-    user = _user_of(person)
+    user = user_of(person)
     invitations = [
         {
             "email": invitation.email,
@@ -34,8 +34,7 @@ def export_sign_in(person: Any) -> dict[str, Any]:
             "sent": invitation.created_at.isoformat(),
             "expires": invitation.expires_at.isoformat(),
         }
-        for invitation in Invitation.objects.select_related("organisation").order_by("created_at", "id")
-        if invitation.email.lower() in _addresses(person)
+        for invitation in _invitations(person).select_related("organisation").order_by("created_at", "id")
     ]
     data: dict[str, Any] = {}
     if invitations:
@@ -54,14 +53,12 @@ def export_sign_in(person: Any) -> dict[str, Any]:
 
 def erase_sign_in(erasure: privacy.Erasure) -> None:
     """The erased login cannot sign in any more: its addresses, second factors and provider links go."""
-    user = _user_of(erasure.person)
+    user = user_of(erasure.person)
     if user is not None:
         erasure.count("account.emailaddress", EmailAddress.objects.filter(user=user).delete()[0])
         erasure.count("mfa.authenticator", Authenticator.objects.filter(user=user).delete()[0])
         erasure.count("socialaccount.socialaccount", SocialAccount.objects.filter(user=user).delete()[0])
-    addresses = _addresses(erasure.person)
-    invitations = [i.pk for i in Invitation.objects.only("pk", "email") if i.email.lower() in addresses]
-    erasure.count("identity.invitation", Invitation.objects.filter(pk__in=invitations).delete()[0])
+    erasure.count("identity.invitation", _invitations(erasure.person).delete()[0])
 
 
 def register_personal_data() -> None:

@@ -63,6 +63,46 @@ def emails_of(person: Any) -> list[str]:
     return [e for e in dict.fromkeys((e or "").strip() for e in emails) if e]
 
 
+def identifiers_of(person: Any, label: str = "") -> Erasure:
+    """Every way the person was written down: current and earlier names, e-mail addresses and phone numbers,
+    of the person record, its history and its login."""
+    names: list[str] = [person.first_name, person.last_name, f"{person.first_name} {person.last_name}"]
+    emails: list[str] = [person.email]
+    phones: list[str] = [person.phone]
+    for first, last, email, phone in person.history.values_list("first_name", "last_name", "email", "phone"):
+        names += [first, last, f"{first} {last}"]
+        emails.append(email)
+        phones.append(phone)
+    user = getattr(person, "user", None) if hasattr(person, "user") else None
+    if user is not None:
+        names += [user.first_name, user.last_name, f"{user.first_name} {user.last_name}"]
+        emails.append(user.email)
+        (emails if "@" in user.username else names).append(user.username)
+    erasure = Erasure(person=person, label=label)
+    erasure.names = [n for n in dict.fromkeys((n or "").strip() for n in names) if n]
+    erasure.emails = [e for e in dict.fromkeys((e or "").strip() for e in emails) if e]
+    erasure.phones = [p for p in dict.fromkeys((p or "").strip() for p in phones) if p]
+    return erasure
+
+
+def distinctive_of(person: Any) -> list[str]:
+    """The terms that name the person wherever they stand: full names, e-mail addresses, phone numbers."""
+    return identifiers_of(person).distinctive
+
+
+def mentions(model: type[models.Model], terms: list[str], *, fields: Iterable[str] = ()) -> models.Q:
+    """A condition matching rows of ``model`` with one of ``terms`` in a text or JSON column (JSON text as stored,
+    non-ASCII escaped on SQLite); matches nothing without terms."""
+    condition = models.Q(pk__in=[])
+    for f in text_fields(model):
+        if fields and f.name not in fields:
+            continue
+        for term in terms:
+            for form in json_forms(term) if isinstance(f, models.JSONField) else [term]:
+                condition |= models.Q(**{f"{f.name}__icontains": form})
+    return condition
+
+
 def _unique(values: Iterable[str]) -> list[str]:
     seen: dict[str, str] = {}
     for value in values:

@@ -98,6 +98,16 @@ FIELD_LABELS = {
     "did": gettext_lazy("Did"),
     "record": gettext_lazy("Record"),
     "changes": gettext_lazy("Changes"),
+    "as": gettext_lazy("As"),
+    "values": gettext_lazy("Values"),
+    "arguments": gettext_lazy("Arguments"),
+    "result": gettext_lazy("Result"),
+    "error": gettext_lazy("Error"),
+    "send_on": gettext_lazy("Send on"),
+    "added": gettext_lazy("Added"),
+    "queued": gettext_lazy("Queued"),
+    "sent": gettext_lazy("Sent"),
+    "subject": gettext_lazy("Subject"),
 }
 
 

@@ -23,7 +23,14 @@ from django.utils.translation import gettext_lazy, pgettext
 from audit.services import record
 from lib import privacy
 from lib.errors import DomainError
-from network.models import Institution, Interaction, Person, Relationship
+from network.models import (
+    Institution,
+    Interaction,
+    OrganisationContact,
+    OrganisationNote,
+    Person,
+    Relationship,
+)
 
 logger = logging.getLogger("brug.privacy")
 
@@ -112,6 +119,158 @@ def _person_section(person: Person) -> dict[str, Any]:
     }
 
 
+def _plain(value: Any) -> Any:
+    """A stored value as plain JSON-ready data (dates as ISO text, everything else as it stands or as text)."""
+    if value is None or isinstance(value, bool | int | float | str | list | dict):
+        return value
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return str(value)
+
+
+LINK_LABELS = {"a_person": gettext_lazy("first actor"), "b_person": gettext_lazy("second actor")}
+
+
+def _history_models() -> list[type[models.Model]]:
+    """django-simple-history's tables of every model but the person's own (that one is the "history" section):
+    the historical rows themselves, and those of tracked many-to-many fields such as owners."""
+    own = Person.history.model
+    return [
+        m
+        for m in apps.get_models(include_auto_created=True)
+        if m is not own and ("history_date" in {f.name for f in m._meta.concrete_fields} or _m2m_history(m))
+    ]
+
+
+def _m2m_history(model: type[models.Model]) -> bool:
+    return "m2m_history_id" in {f.attname for f in model._meta.concrete_fields}
+
+
+def _person_links(model: type[models.Model]) -> list[models.Field]:
+    return [f for f in model._meta.concrete_fields if f.is_relation and f.related_model is Person]
+
+
+def _history_row(h: Any, how: str) -> dict[str, Any]:
+    model = h.instance_type
+    values = {
+        str(f.verbose_name): _plain(getattr(h, f"get_{f.name}_display")() if f.choices else getattr(h, f.attname))
+        for f in privacy.text_fields(type(h))
+        if not f.name.startswith("history_") and getattr(h, f.attname) not in (None, "", [], {})
+    }
+    return {
+        "at": h.history_date.isoformat(),
+        "record": f"{model._meta.verbose_name}: {h.instance}",
+        "change": h.get_history_type_display(),
+        "as": how,
+        "values": values,
+    }
+
+
+def _other_history_section(person: Person) -> dict[str, Any]:
+    """Earlier versions of other records that name the person: relationships and partnerships where they were
+    an actor or an owner, organisations with their address or number, any record whose text names them."""
+    terms = privacy.distinctive_of(person)
+    rows: list[tuple[Any, str]] = []
+    for model in _history_models():
+        if _m2m_history(model):
+            links = _person_links(model)
+            for link in links:
+                for m2m in model.objects.filter(**{link.attname: person.pk}).select_related("history"):
+                    rows.append((m2m.history, str(pgettext("of a relationship or partnership", "owner"))))
+            continue
+        links = _person_links(model)
+        condition = privacy.mentions(model, terms) if terms else Q(pk__in=[])
+        for link in links:
+            condition |= Q(**{link.attname: person.pk})
+        scope = (
+            Q(institution_id=person.institution_id)
+            if "institution_id" in {f.attname for f in model._meta.concrete_fields}
+            else Q()
+        )
+        for h in model.objects.filter(condition, scope):
+            linked = [
+                str(LINK_LABELS.get(link.name, link.verbose_name))
+                for link in links
+                if getattr(h, link.attname) == person.pk
+            ]
+            rows.append((h, ", ".join(linked) or str(_("named in the text"))))
+    # One line per earlier version, saying every way it names them ("first actor, owner").
+    found: dict[tuple[str, int], tuple[Any, list[str]]] = {}
+    for h, how in rows:
+        hows = found.setdefault((h._meta.label_lower, h.pk), (h, []))[1]
+        if how not in hows:
+            hows.append(how)
+    ordered = sorted(found.values(), key=lambda row: (row[0].history_date, row[0]._meta.label_lower, row[0].pk))
+    history = [_history_row(h, ", ".join(hows)) for h, hows in ordered]
+    return {"history_of_other_records": history} if history else {}
+
+
+def _notes_and_contacts_section(person: Person) -> dict[str, Any]:
+    """Internal notes on organisations that name the person, and organisations that mail them as a contact."""
+    terms = privacy.distinctive_of(person)
+    emails = privacy.emails_of(person)
+    notes = (
+        OrganisationNote.objects.filter(privacy.mentions(OrganisationNote, terms), institution_id=person.institution_id)
+        .select_related("organisation", "author")
+        .order_by("created_at", "id")
+        if terms
+        else OrganisationNote.objects.none()
+    )
+    by_email = Q(pk__in=[])
+    for email in emails:
+        by_email |= Q(email__iexact=email)
+    contacts = OrganisationContact.objects.filter(by_email).select_related("organisation").order_by("created_at", "id")
+    data: dict[str, Any] = {}
+    if notes:
+        data["notes_naming_them"] = [
+            {
+                "date": n.created_at.isoformat(),
+                "organisation": str(n.organisation),
+                "by": str(n.author) if n.author_id else None,
+                "note": n.text,
+            }
+            for n in notes
+        ]
+    if contacts:
+        data["contact_for_organisations"] = [
+            {
+                "organisation": str(c.organisation),
+                "name": c.name,
+                "email": c.email,
+                "language": c.language,
+                "added": c.created_at.isoformat(),
+            }
+            for c in contacts
+        ]
+    return data
+
+
+def _records_naming_them(person: Person) -> dict[str, Any]:
+    return _other_history_section(person) | _notes_and_contacts_section(person)
+
+
+def _tasks_section(person: Person) -> dict[str, Any]:
+    """Background tasks (mail, imports) whose arguments, result or error name the person."""
+    from django_tasks_db.models import DBTaskResult
+
+    terms = privacy.distinctive_of(person)
+    if not terms:
+        return {}
+    tasks = DBTaskResult.objects.filter(privacy.mentions(DBTaskResult, terms)).order_by("enqueued_at", "id")
+    rows = [
+        {
+            "what": t.task_path,
+            "status": t.status,
+            "queued": t.enqueued_at.isoformat() if t.enqueued_at else None,
+            "arguments": t.args_kwargs,
+            "result": t.return_value,
+            "error": t.traceback,
+        }
+        for t in tasks
+    ]
+    return {"background_tasks": rows} if rows else {}
+
+
 def export_person(person: Person) -> dict[str, Any]:
     """Everything Brug keeps about one person, as plain JSON-ready data, one key per section."""
     data: dict[str, Any] = {}
@@ -145,25 +304,8 @@ def export_personal_data(person: Person, *, by: Any) -> dict[str, Any]:
 
 
 def identifiers(person: Person) -> privacy.Erasure:
-    """Every way the person was written down: current and earlier names, e-mail addresses and phone numbers,
-    of the person record, its history and its login."""
-    names: list[str] = [person.first_name, person.last_name, str(person)]
-    emails: list[str] = [person.email]
-    phones: list[str] = [person.phone]
-    for first, last, email, phone in person.history.values_list("first_name", "last_name", "email", "phone"):
-        names += [first, last, f"{first} {last}"]
-        emails.append(email)
-        phones.append(phone)
-    user = getattr(person, "user", None) if hasattr(person, "user") else None
-    if user is not None:
-        names += [user.first_name, user.last_name, f"{user.first_name} {user.last_name}"]
-        emails.append(user.email)
-        (emails if "@" in user.username else names).append(user.username)
-    erasure = privacy.Erasure(person=person, label=erased_label(person))
-    erasure.names = [n for n in dict.fromkeys(n.strip() for n in names) if n]
-    erasure.emails = [e for e in dict.fromkeys(e.strip() for e in emails) if e]
-    erasure.phones = [p for p in dict.fromkeys(p.strip() for p in phones) if p]
-    return erasure
+    """Every way the person was written down (see ``lib.privacy.identifiers_of``), with their neutral label."""
+    return privacy.identifiers_of(person, erased_label(person))
 
 
 def personal_data_models() -> list[type[models.Model]]:
@@ -185,15 +327,7 @@ def sweep(erasure: privacy.Erasure) -> None:
     if not distinctive:
         return
     for model in personal_data_models():
-        condition = Q()
-        for f in privacy.text_fields(model):
-            forms = [
-                form
-                for t in distinctive
-                for form in (privacy.json_forms(t) if isinstance(f, models.JSONField) else [t])
-            ]
-            for form in forms:
-                condition |= Q(**{f"{f.name}__icontains": form})
+        condition = privacy.mentions(model, distinctive)
         rows = model._base_manager.filter(condition)
         erasure.count(model._meta.label_lower, privacy.scrub_rows(rows, distinctive, erasure.label))
 
@@ -357,6 +491,12 @@ def register_personal_data() -> None:
                 "As long as the relationship lasts; an erased person's name is replaced by a neutral "
                 "label in every record that stays."
             ),
+            exporter=_records_naming_them,
+            titles={
+                "history_of_other_records": gettext_lazy("Earlier versions of other records that name them"),
+                "notes_naming_them": gettext_lazy("Internal notes that name them"),
+                "contact_for_organisations": gettext_lazy("Contact address of organisations"),
+            },
         )
     )
     privacy.register(
@@ -373,6 +513,8 @@ def register_personal_data() -> None:
             kept=gettext_lazy(
                 "Until the task worker cleans up finished tasks; an erasure replaces any identifier left in them."
             ),
+            exporter=_tasks_section,
+            titles={"background_tasks": gettext_lazy("Background tasks that name them")},
         )
     )
     privacy.declare_no_personal_data(
