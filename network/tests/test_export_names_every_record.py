@@ -11,15 +11,16 @@ from typing import Any
 import pytest
 from django.utils import translation
 
+from identity.models import Invitation
 from identity.services import invite_partner
 from lib import privacy
 from mail.services import queue_mail
 from network.contacts import add_contact
 from network.export_page import export_page
-from network.models import Organisation
-from network.privacy import export_person
+from network.models import Organisation, Person
+from network.privacy import erase_person, export_person
 from network.services import update_organisation
-from network.tests.seed import EMAIL, FIRST, LAST, OLD_EMAIL, PHONE, seed_everywhere
+from network.tests.seed import EMAIL, FIRST, LAST, OLD_EMAIL, PHONE, TERMS, seed_everywhere
 from network.tests.test_erasure_reaches_every_table import find_leftovers
 
 
@@ -129,3 +130,11 @@ def test_the_readable_page_shows_each_new_section(world, seeded):
     assert f"Vraag {FIRST} {LAST} ({EMAIL}) om raad" in html
     assert f"SMTPRecipientsRefused: {EMAIL}" in html
     assert "Regels in het beheerlogboek over hen" in html and f"Changed {FIRST}" in html
+
+
+def test_after_erasure_none_of_these_places_names_her(world, seeded):
+    erase_person(seeded, by=world.coordinator)
+    leftovers = find_leftovers(TERMS)
+    assert leftovers == [], "\n".join(leftovers)
+    assert not Invitation.objects.filter(email__iexact=OLD_EMAIL).exists()
+    assert export_person(Person.objects.get(pk=seeded.pk)).get("invitations") is None
