@@ -113,6 +113,17 @@ class BrugUserAdmin(ScopedAdminMixin, UserAdmin):
         (_("Brug"), {"fields": ("role", "institution", "organisation", "person", "language")}),
     )
 
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        deactivated = change and form is not None and "is_active" in form.changed_data and not obj.is_active
+        super().save_model(request, obj, form, change)
+        person = obj.person if obj.person_id else None
+        if deactivated and person is not None and person.is_active:
+            # As when the identity provider stops vouching for them: their person leaves too, and what they
+            # own stays, flagged as without an owner until the office hands it over.
+            from partnerships.services import deactivate_person
+
+            deactivate_person(person, by=request.user, leave_orphaned=True)
+
     @admin.action(description=_("Lift the sign-in throttle after too many failed attempts"))
     def lift_sign_in_throttle(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         for user in queryset:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import ReadOnlyAdmin, ScopedAdmin
 from agreements.models import Agreement, AgreementTemplate, AgreementVersion, Reminder, Signature
+from agreements.services import refresh_status
 
 
 class VersionInline(admin.TabularInline):
@@ -37,6 +38,11 @@ class AgreementAdmin(ScopedAdmin):
     raw_id_fields = ("partnership", "engagement", "created_by", "template")
     readonly_fields = ("status", "created_at")
     inlines = [VersionInline]
+
+    def save_model(self, request: HttpRequest, obj: Agreement, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # The status of an agreement in force follows its end date and notice period, as the daily run sets it.
+        refresh_status(obj)
 
 
 @admin.register(AgreementTemplate)
