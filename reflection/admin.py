@@ -7,7 +7,10 @@ no identity and are not shown one by one.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from accounts.admin import ScopedAdmin
 from reflection.models import (
@@ -22,6 +25,7 @@ from reflection.models import (
     WorkbookAnswer,
     WorkshopSession,
 )
+from reflection.services import close_workshop
 
 
 @admin.register(ReflectionQuestion)
@@ -72,6 +76,18 @@ class WorkshopSessionAdmin(ScopedAdmin):
     list_filter = ("status", "institution")
     list_select_related = ("institution",)
     raw_id_fields = ("created_by",)
+    # The moment of closing starts the retention period of the positions given in the session.
+    readonly_fields = ("closed_at",)
+
+    def save_model(self, request: HttpRequest, obj: WorkshopSession, form: Any, change: bool) -> None:
+        closing = change and obj.status == WorkshopSession.Status.CLOSED and "status" in form.changed_data
+        if closing:
+            obj.status = WorkshopSession.Status.OPEN  # closed below by the service, which sets the moment
+        elif obj.status == WorkshopSession.Status.OPEN:
+            obj.closed_at = None
+        super().save_model(request, obj, form, change)
+        if closing:
+            close_workshop(obj, by=request.user)
 
 
 class ConsentInline(admin.TabularInline):

@@ -20,6 +20,8 @@ from partnerships.models import Partnership
 from places.models import Booking
 from places.services import approve_booking
 from places.tests.helpers import at, make_booking, make_campus, make_facility
+from reflection.models import Dilemma, WorkshopSession
+from reflection.services import start_workshop
 from tests import factories as f
 from tests.admin_forms import admin_form
 
@@ -97,3 +99,18 @@ def test_a_booking_moved_onto_an_approved_one_in_the_admin_is_refused_next_to_th
     data["starts_at_1"] = "17:00:00"
     assert client.post(url, data).status_code == 302
     assert timezone.localtime(Booking.objects.get(pk=other.pk).starts_at).hour == 17
+
+
+def test_a_workshop_closed_in_the_admin_is_closed_by_the_service_so_its_positions_age_out(world, as_user, superuser):
+    dilemma = Dilemma.objects.filter(is_active=True).first()
+    session = start_workshop(by=world.coordinator, institution=world.a, title="Docententafel", dilemmas=[dilemma])
+    client = as_user(superuser)
+    url = reverse("admin:reflection_workshopsession_change", args=[session.pk])
+    data = admin_form(client, url)
+    assert "closed_at" not in data, "the moment of closing is not typed in"
+    data["status"] = WorkshopSession.Status.CLOSED
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    session.refresh_from_db()
+    assert session.status == WorkshopSession.Status.CLOSED and session.closed_at is not None
+    assert AuditEntry.objects.filter(action="closed workshop", target_id=str(session.public_id)).exists()
