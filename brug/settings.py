@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.SessionIdleTimeoutMiddleware",
     "identity.middleware.SecondFactorRequiredMiddleware",
+    "identity.middleware.SignInAnswerMiddleware",
 ]
 
 ROOT_URLCONF = "brug.urls"

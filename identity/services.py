@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Role, User
 from audit.services import record
 from identity.models import OFFICE_ROLE_VALUES, IdentityProvider, Invitation, SignInPolicy, policy_for
+from identity.saml import ALIASES
 from lib.errors import DomainError
 from lib.scoping import unscoped
 from network.models import Institution, Organisation, Person, SofarRole
@@ -188,7 +189,7 @@ def admit(provider: IdentityProvider, sociallogin: Any, claims: dict[str, Any], 
     links to the account or person with the same address in the provider's institution, never in another one.
     Coordinator and administrator are never taken away or given by the mapping unless the office allowed it."""
     institution = provider.institution
-    role = provider.mapped_role(claims)
+    role = provider.mapped_role(claims, policy_for(institution.pk).domains)
     if sociallogin.is_existing:
         user = sociallogin.user
         if user.institution_id != institution.pk:
@@ -320,10 +321,10 @@ def save_identity_provider(
         app.settings = {
             "idp": idp,
             "attribute_mapping": {
-                "uid": ["urn:oid:1.3.6.1.4.1.5923.1.1.1.6", "eduPersonPrincipalName", "uid"],
-                "email": ["urn:oid:0.9.2342.19200300.100.1.3", "mail", "email"],
-                "first_name": ["urn:oid:2.5.4.42", "givenName"],
-                "last_name": ["urn:oid:2.5.4.4", "sn"],
+                "uid": ALIASES["eduPersonPrincipalName"] + ["uid"],
+                "email": ALIASES["mail"],
+                "first_name": ALIASES["givenName"],
+                "last_name": ALIASES["sn"],
             },
         }
     app.save()
