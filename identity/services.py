@@ -313,11 +313,7 @@ def save_identity_provider(
     if provider.kind == IdentityProvider.Kind.OIDC:
         app.settings = {"server_url": provider.issuer, "scope": ["openid", "profile", "email"]}
     else:
-        idp: dict[str, Any] = {"entity_id": provider.issuer or provider.metadata_url or provider.slug}
-        if provider.metadata_url:
-            idp["metadata_url"] = provider.metadata_url
-        else:
-            idp["metadata"] = provider.metadata_xml
+        idp = _saml_idp_settings(provider)
         app.settings = {
             "idp": idp,
             "attribute_mapping": {
@@ -332,6 +328,34 @@ def save_identity_provider(
     provider.save()
     record(by, "saved identity provider", provider, institution_id=institution.pk, changes={"slug": provider.slug})
     return provider
+
+
+def _saml_idp_settings(provider: IdentityProvider) -> dict[str, Any]:
+    """allauth's settings for the IdP: its metadata URL (read and cached by allauth), or what Brug reads from a
+    pasted metadata file (entity id, single sign-on address, signing certificate). The entity id, when the office
+    gives it as issuer, picks the IdP out of a federation's metadata with many entities; else the metadata's
+    first (only) IdP counts."""
+    if provider.metadata_url:
+        return {"metadata_url": provider.metadata_url, "entity_id": provider.issuer or None}
+    from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
+
+    try:
+        parsed = OneLogin_Saml2_IdPMetadataParser.parse(provider.metadata_xml, entity_id=provider.issuer or None)
+    except Exception:  # noqa: BLE001 (not XML at all: lxml and defusedxml raise several kinds)
+        parsed = {}
+    idp = parsed.get("idp", {})
+    certificate = idp.get("x509cert") or next(iter(idp.get("x509certMulti", {}).get("signing", [])), "")
+    sso_url = idp.get("singleSignOnService", {}).get("url", "")
+    if not (idp.get("entityId") and sso_url and certificate):
+        raise DomainError(
+            {
+                "metadata_xml": gettext_lazy(
+                    "This is not an IdP's SAML metadata: Brug needs its entity id, its single sign-on address "
+                    "(HTTP-Redirect) and its signing certificate."
+                )
+            }
+        )
+    return {"entity_id": idp["entityId"], "sso_url": sso_url, "x509cert": certificate}
 
 
 def provider_for_email(email: str) -> IdentityProvider:

@@ -8,12 +8,14 @@ import base64
 from urllib.parse import urlsplit
 
 import pytest
+import requests
 from django.test import Client
 
 from accounts.models import Role, User
 from identity.models import IdentityProvider, SignInPolicy
 from identity.saml import saml_claims
 from identity.services import save_identity_provider
+from lib.errors import DomainError
 from tests.identity_providers import saml_provider, saml_sign_in_at
 
 # The IdP names its attributes as a federation's IdP does: urn:oid:0.9.2342.19200300.100.1.3 ("mail"),
@@ -43,6 +45,23 @@ def hb(world, idp):
         metadata_url=f"{idp}/metadata",
         role_attribute="eduPersonAffiliation",
         role_mapping={"staff": "faculty", "student": "student", "employee": "coordinator"},
+    )
+    return world
+
+
+@pytest.fixture
+def hb_pasted(world, idp):
+    """The same IdP, with its metadata file pasted on the settings page instead of its URL."""
+    SignInPolicy.objects.create(institution=world.b, email_domains="hb.example")
+    save_identity_provider(
+        world.b,
+        by=None,
+        name="Aanmelden met HB",
+        slug="hb-saml",
+        kind=IdentityProvider.Kind.SAML,
+        metadata_xml=requests.get(f"{idp}/metadata", timeout=30).text,
+        role_attribute="eduPersonAffiliation",
+        role_mapping={"staff": "faculty", "student": "student"},
     )
     return world
 
@@ -154,3 +173,20 @@ def test_a_scoped_affiliation_of_another_domain_gives_no_role():
     provider = IdentityProvider(role_attribute="eduPersonScopedAffiliation", role_mapping={"staff": "faculty"})
     assert provider.mapped_role(claims, ["hb.example", "student.hb.example"]) is None
     assert provider.mapped_role(claims, []) == Role.FACULTY
+
+
+def test_a_pasted_metadata_file_signs_in_as_the_metadata_url_does(hb_pasted):
+    client = browser()
+    response = post_back(client, *answer_for(client, "sara"))
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert User.objects.get(email="sara@hb.example").role == Role.FACULTY
+
+
+def test_a_pasted_file_that_is_no_idp_metadata_is_refused_next_to_the_field(world):
+    for pasted in ("not xml at all", '<EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="x"/>'):
+        with pytest.raises(DomainError) as refused:
+            save_identity_provider(
+                world.b, by=None, name="X", slug="x", kind=IdentityProvider.Kind.SAML, metadata_xml=pasted
+            )
+        assert "metadata_xml" in refused.value.message_dict
+    assert not IdentityProvider.objects.exists()
