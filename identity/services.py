@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -305,6 +307,7 @@ def save_identity_provider(
         raise DomainError({"metadata_url": gettext_lazy("SAML needs the IdP's metadata URL or file.")})
     provider.full_clean(exclude=["app"])
     app = provider.app or SocialApp()
+    stale = dict((app.settings or {}).get("idp") or {}) if app.pk else {}
     app.provider = provider.kind
     app.provider_id = provider.slug
     app.name = provider.name
@@ -324,10 +327,39 @@ def save_identity_provider(
             },
         }
     app.save()
+    for idp_settings in (stale, app.settings.get("idp") or {}):
+        forget_saml_metadata(idp_settings)
     provider.app = app
     provider.save()
     record(by, "saved identity provider", provider, institution_id=institution.pk, changes={"slug": provider.slug})
     return provider
+
+
+def forget_saml_metadata(idp_settings: dict[str, Any]) -> None:
+    """Drop allauth's cached copy of an IdP's metadata (kept four hours), so that saving the provider reads it
+    again at once: after the IdP changed its signing certificate, or when another IdP now answers at that URL."""
+    if idp_settings.get("metadata_url"):
+        cache.delete(f"saml.metadata.{idp_settings['metadata_url']}.{idp_settings.get('entity_id')}")
+
+
+def sign_in_origins() -> list[str]:
+    """Where the login page's forms may lead (CSP form-action: browsers apply it to the redirects after the
+    institution's e-mail form too): each provider's issuer, and for SAML its single sign-on address as read from
+    a pasted metadata file or from allauth's cached metadata, besides the metadata URL and entity id."""
+    origins: set[str] = set()
+    for provider in IdentityProvider.objects.filter(app__isnull=False).select_related("app"):
+        idp = (provider.app.settings or {}).get("idp") or {}
+        urls = [provider.issuer, provider.metadata_url, idp.get("sso_url", "")]
+        if idp.get("metadata_url"):
+            cached = cache.get(f"saml.metadata.{idp['metadata_url']}.{idp.get('entity_id')}") or {}
+            urls.append(((cached.get("idp") or {}).get("singleSignOnService") or {}).get("url", ""))
+        origins.update(_origin(url) for url in urls if url)
+    return sorted(origins - {""})
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in {"http", "https"} and parts.netloc else ""
 
 
 def _saml_idp_settings(provider: IdentityProvider) -> dict[str, Any]:

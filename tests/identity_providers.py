@@ -161,6 +161,32 @@ def saml_sign_in_at(sso_url: str, login: str, *, cancel: bool = False) -> tuple[
     return html.unescape(action), html_unescape(posted)
 
 
+def another_certificate() -> str:
+    """A self-signed certificate of a new key (base64 DER, as in metadata): what an IdP has after changing keys."""
+    import base64
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Another key")])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    return base64.b64encode(certificate.public_bytes(serialization.Encoding.DER)).decode()
+
+
 def html_unescape(fields: dict[str, str]) -> dict[str, str]:
     return {key: html.unescape(value) for key, value in fields.items()}
 

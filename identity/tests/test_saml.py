@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
+from django.core.cache import cache
 from django.test import Client
 
 from accounts.models import Role, User
@@ -16,7 +17,7 @@ from identity.models import IdentityProvider, SignInPolicy
 from identity.saml import saml_claims
 from identity.services import save_identity_provider
 from lib.errors import DomainError
-from tests.identity_providers import saml_provider, saml_sign_in_at
+from tests.identity_providers import another_certificate, saml_provider, saml_sign_in_at
 
 # The IdP names its attributes as a federation's IdP does: urn:oid:0.9.2342.19200300.100.1.3 ("mail"),
 # urn:oid:1.3.6.1.4.1.5923.1.1.1.1 ("eduPersonAffiliation").
@@ -175,7 +176,10 @@ def test_a_scoped_affiliation_of_another_domain_gives_no_role():
     assert provider.mapped_role(claims, []) == Role.FACULTY
 
 
-def test_a_pasted_metadata_file_signs_in_as_the_metadata_url_does(hb_pasted):
+def test_a_pasted_metadata_file_signs_in_as_the_metadata_url_does(hb_pasted, idp):
+    # The login page lets its forms lead to the IdP's sign-on address read from the file (CSP form-action).
+    form_action = Client().get("/login/")["Content-Security-Policy"].split("form-action")[1].split(";")[0]
+    assert idp in form_action.split()
     client = browser()
     response = post_back(client, *answer_for(client, "sara"))
     assert response.status_code == 302 and response["Location"] == "/"
@@ -190,3 +194,20 @@ def test_a_pasted_file_that_is_no_idp_metadata_is_refused_next_to_the_field(worl
             )
         assert "metadata_xml" in refused.value.message_dict
     assert not IdentityProvider.objects.exists()
+
+
+def test_saving_the_provider_again_reads_the_idps_metadata_again(hb, idp):
+    # allauth keeps the IdP's metadata for hours; a certificate it read before the IdP changed keys refuses all.
+    browser().get("/auth/saml/hb-saml/login/?process=login")
+    key = f"saml.metadata.{idp}/metadata.None"
+    stale = cache.get(key)
+    stale["idp"]["x509cert"] = another_certificate()
+    cache.set(key, stale)
+    client = browser()
+    assert post_back(client, *answer_for(client, "sara")).status_code == 400
+    assert not User.objects.filter(email="sara@hb.example").exists()
+
+    save_identity_provider(hb.b, by=None, provider=IdentityProvider.objects.get(slug="hb-saml"))
+    client = browser()
+    assert post_back(client, *answer_for(client, "sara")).status_code == 302
+    assert User.objects.get(email="sara@hb.example").role == Role.FACULTY
