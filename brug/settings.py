@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.SessionIdleTimeoutMiddleware",
     "identity.middleware.SecondFactorRequiredMiddleware",
+    "identity.middleware.SignInAnswerMiddleware",
 ]
 
 ROOT_URLCONF = "brug.urls"
@@ -380,7 +381,7 @@ SOCIALACCOUNT_ADAPTER = "identity.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_LOGIN_ON_GET = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_STORE_TOKENS = False
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "Brug"
 # Sessions: an absolute lifetime, and an idle timeout after which one must sign in again.
 SESSION_COOKIE_AGE = env_int("BRUG_SESSION_LIFETIME_HOURS", 12) * 3600

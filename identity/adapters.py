@@ -12,13 +12,14 @@ from allauth.mfa.models import Authenticator
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialLogin
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from accounts.signin import account_throttle_key
 from audit.services import record
 from identity.models import IdentityProvider, policy_for
+from identity.saml import saml_claims
 
 
 def second_factor_required(user: Any) -> bool:
@@ -62,7 +63,7 @@ def claims_of(sociallogin: SocialLogin) -> dict[str, Any]:
     data = dict(sociallogin.account.extra_data or {})
     if "userinfo" in data or "id_token" in data:
         return {**(data.get("id_token") or {}), **(data.get("userinfo") or {})}
-    return data
+    return saml_claims(data)
 
 
 def refuse(request: HttpRequest, reason: str, *, status: int = 403) -> ImmediateHttpResponse:
@@ -106,11 +107,14 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         exception: Any = None,
         extra_context: Any = None,
     ) -> None:
-        raise refuse(
-            request,
-            _(
-                "Signing in at your institution did not succeed (the sign-in service answered with an error, "
-                "or the answer did not belong to this sign-in). Nothing was saved: try again from the start."
-            ),
-            status=400,
-        )
+        raise ImmediateHttpResponse(answer_refused(request))
+
+
+def answer_refused(request: HttpRequest) -> HttpResponse:
+    """The page for a provider's error, a cancelled sign-in, or an answer that belongs to no sign-in of this
+    browser (a wrong, used or replayed state): nothing was saved."""
+    reason = _(
+        "Signing in at your institution did not succeed (the sign-in service answered with an error, "
+        "or the answer did not belong to this sign-in). Nothing was saved: try again from the start."
+    )
+    return render(request, "identity/sign_in_refused.html", {"reason": reason}, status=400)

@@ -2,6 +2,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -45,3 +46,24 @@ class SecondFactorRequiredMiddleware:
                 return redirect("mfa_activate_totp")
             session.pop(SESSION_KEY, None)
         return self.get_response(request)
+
+
+class SignInAnswerMiddleware:
+    """A SAML answer that belongs to no sign-in started in this browser (replayed, or its sign-in was used
+    already) makes allauth refuse with a bare 403; the person gets the clear "did not succeed" page instead."""
+
+    VIEWS = {"saml_finish_acs"}
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        match = getattr(request, "resolver_match", None)
+        if not isinstance(exception, PermissionDenied) or match is None or match.url_name not in self.VIEWS:
+            return None
+        from identity.adapters import answer_refused
+
+        return answer_refused(request)

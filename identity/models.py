@@ -165,18 +165,39 @@ class IdentityProvider(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def mapped_role(self, claims: dict) -> str | None:
-        """The Brug role the provider's claims give, or None when they give none (not affiliated)."""
-        values = claims.get(self.role_attribute)
+    def mapped_role(self, claims: dict, scopes: list[str] | None = None) -> str | None:
+        """The Brug role the provider's claims give, or None when they give none (not affiliated).
+
+        A scoped value (``staff@ugent.be``, as in eduPersonScopedAffiliation) counts as its value before the
+        ``@`` when the mapping does not name it whole, and only when its scope is one of ``scopes`` (the
+        institution's e-mail domains, or their parent domain) if any are given."""
+        from identity.saml import lookup
+
+        values = lookup(claims, self.role_attribute)
         if values is None:
             return None
         if isinstance(values, str):
             values = [values]
         mapping = {str(key).strip().lower(): role for key, role in self.role_mapping.items()}
-        roles = {mapping.get(str(value).strip().lower()) for value in values} - {None}
+        roles = set()
+        for value in values:
+            value = str(value).strip().lower()
+            role = mapping.get(value)
+            if role is None and "@" in value:
+                unscoped, scope = value.rsplit("@", 1)
+                if _scope_allowed(scope, scopes):
+                    role = mapping.get(unscoped)
+            roles.add(role)
+        roles -= {None}
         if not self.office_roles_allowed:
             roles -= OFFICE_ROLE_VALUES
         for role in ROLE_ORDER:
             if role in roles:
                 return role
         return None
+
+
+def _scope_allowed(scope: str, scopes: list[str] | None) -> bool:
+    if not scopes:
+        return True
+    return any(scope == domain or domain.endswith("." + scope) or scope.endswith("." + domain) for domain in scopes)

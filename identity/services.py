@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -19,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Role, User
 from audit.services import record
 from identity.models import OFFICE_ROLE_VALUES, IdentityProvider, Invitation, SignInPolicy, policy_for
+from identity.saml import ALIASES
 from lib.errors import DomainError
 from lib.scoping import unscoped
 from network.models import Institution, Organisation, Person, SofarRole
@@ -188,7 +191,7 @@ def admit(provider: IdentityProvider, sociallogin: Any, claims: dict[str, Any], 
     links to the account or person with the same address in the provider's institution, never in another one.
     Coordinator and administrator are never taken away or given by the mapping unless the office allowed it."""
     institution = provider.institution
-    role = provider.mapped_role(claims)
+    role = provider.mapped_role(claims, policy_for(institution.pk).domains)
     if sociallogin.is_existing:
         user = sociallogin.user
         if user.institution_id != institution.pk:
@@ -304,6 +307,7 @@ def save_identity_provider(
         raise DomainError({"metadata_url": gettext_lazy("SAML needs the IdP's metadata URL or file.")})
     provider.full_clean(exclude=["app"])
     app = provider.app or SocialApp()
+    stale = dict((app.settings or {}).get("idp") or {}) if app.pk else {}
     app.provider = provider.kind
     app.provider_id = provider.slug
     app.name = provider.name
@@ -312,25 +316,78 @@ def save_identity_provider(
     if provider.kind == IdentityProvider.Kind.OIDC:
         app.settings = {"server_url": provider.issuer, "scope": ["openid", "profile", "email"]}
     else:
-        idp: dict[str, Any] = {"entity_id": provider.issuer or provider.metadata_url or provider.slug}
-        if provider.metadata_url:
-            idp["metadata_url"] = provider.metadata_url
-        else:
-            idp["metadata"] = provider.metadata_xml
+        idp = _saml_idp_settings(provider)
         app.settings = {
             "idp": idp,
             "attribute_mapping": {
-                "uid": ["urn:oid:1.3.6.1.4.1.5923.1.1.1.6", "eduPersonPrincipalName", "uid"],
-                "email": ["urn:oid:0.9.2342.19200300.100.1.3", "mail", "email"],
-                "first_name": ["urn:oid:2.5.4.42", "givenName"],
-                "last_name": ["urn:oid:2.5.4.4", "sn"],
+                "uid": ALIASES["eduPersonPrincipalName"] + ["uid"],
+                "email": ALIASES["mail"],
+                "first_name": ALIASES["givenName"],
+                "last_name": ALIASES["sn"],
             },
         }
     app.save()
+    for idp_settings in (stale, app.settings.get("idp") or {}):
+        forget_saml_metadata(idp_settings)
     provider.app = app
     provider.save()
     record(by, "saved identity provider", provider, institution_id=institution.pk, changes={"slug": provider.slug})
     return provider
+
+
+def forget_saml_metadata(idp_settings: dict[str, Any]) -> None:
+    """Drop allauth's cached copy of an IdP's metadata (kept four hours), so that saving the provider reads it
+    again at once: after the IdP changed its signing certificate, or when another IdP now answers at that URL."""
+    if idp_settings.get("metadata_url"):
+        cache.delete(f"saml.metadata.{idp_settings['metadata_url']}.{idp_settings.get('entity_id')}")
+
+
+def sign_in_origins() -> list[str]:
+    """Where the login page's forms may lead (CSP form-action: browsers apply it to the redirects after the
+    institution's e-mail form too): each provider's issuer, and for SAML its single sign-on address as read from
+    a pasted metadata file or from allauth's cached metadata, besides the metadata URL and entity id."""
+    origins: set[str] = set()
+    for provider in IdentityProvider.objects.filter(app__isnull=False).select_related("app"):
+        idp = (provider.app.settings or {}).get("idp") or {}
+        urls = [provider.issuer, provider.metadata_url, idp.get("sso_url", "")]
+        if idp.get("metadata_url"):
+            cached = cache.get(f"saml.metadata.{idp['metadata_url']}.{idp.get('entity_id')}") or {}
+            urls.append(((cached.get("idp") or {}).get("singleSignOnService") or {}).get("url", ""))
+        origins.update(_origin(url) for url in urls if url)
+    return sorted(origins - {""})
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in {"http", "https"} and parts.netloc else ""
+
+
+def _saml_idp_settings(provider: IdentityProvider) -> dict[str, Any]:
+    """allauth's settings for the IdP: its metadata URL (read and cached by allauth), or what Brug reads from a
+    pasted metadata file (entity id, single sign-on address, signing certificate). The entity id, when the office
+    gives it as issuer, picks the IdP out of a federation's metadata with many entities; else the metadata's
+    first (only) IdP counts."""
+    if provider.metadata_url:
+        return {"metadata_url": provider.metadata_url, "entity_id": provider.issuer or None}
+    from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
+
+    try:
+        parsed = OneLogin_Saml2_IdPMetadataParser.parse(provider.metadata_xml, entity_id=provider.issuer or None)
+    except Exception:  # noqa: BLE001 (not XML at all: lxml and defusedxml raise several kinds)
+        parsed = {}
+    idp = parsed.get("idp", {})
+    certificate = idp.get("x509cert") or next(iter(idp.get("x509certMulti", {}).get("signing", [])), "")
+    sso_url = idp.get("singleSignOnService", {}).get("url", "")
+    if not (idp.get("entityId") and sso_url and certificate):
+        raise DomainError(
+            {
+                "metadata_xml": gettext_lazy(
+                    "This is not an IdP's SAML metadata: Brug needs its entity id, its single sign-on address "
+                    "(HTTP-Redirect) and its signing certificate."
+                )
+            }
+        )
+    return {"entity_id": idp["entityId"], "sso_url": sso_url, "x509cert": certificate}
 
 
 def provider_for_email(email: str) -> IdentityProvider:

@@ -114,15 +114,20 @@ def saml_provider_available() -> bool:
 
 
 @contextmanager
-def saml_provider(accounts: dict[str, dict[str, list[str]]]) -> Iterator[str]:
+def saml_provider(accounts: dict[str, dict[str, list[str]]], *, name_format: str = "uri") -> Iterator[str]:
     """Run the pysaml2 identity provider of tests/idp with these accounts; yields its base URL
-    (its metadata is at ``<base>/metadata``)."""
+    (its metadata is at ``<base>/metadata``). It names attributes by OID with a FriendlyName, as the IdPs of a
+    research federation do (``name_format="uri"``), or as ``urn:mace:dir:attribute-def:...`` ("basic")."""
     if not saml_provider_available():
         notice = "SAML IDENTITY PROVIDER TESTS SKIPPED: no xmlsec1 (apt-get install xmlsec1)"
         if os.environ.get("BRUG_REQUIRE_BROWSER", "").strip().lower() in {"1", "true", "yes", "on"}:
             pytest.fail(notice, pytrace=False)
         pytest.skip(notice)
-    env = {**os.environ, "IDP_CONFIG": json.dumps({"accounts": accounts}), "PYTHONWARNINGS": "ignore"}
+    env = {
+        **os.environ,
+        "IDP_CONFIG": json.dumps({"accounts": accounts, "name_format": name_format}),
+        "PYTHONWARNINGS": "ignore",
+    }
     # BRUG_IDP_LOG=<file> keeps the provider's own error output, to see why it refused something.
     log = open(os.environ.get("BRUG_IDP_LOG", os.devnull), "w")  # noqa: SIM115
     process = subprocess.Popen(
@@ -142,16 +147,44 @@ def saml_provider(accounts: dict[str, dict[str, list[str]]]) -> Iterator[str]:
         log.close()
 
 
-def saml_sign_in_at(sso_url: str, login: str) -> tuple[str, dict[str, str]]:
-    """Sign in at the SAML provider as ``login``; returns where its page posts back and the posted fields."""
+def saml_sign_in_at(sso_url: str, login: str, *, cancel: bool = False) -> tuple[str, dict[str, str]]:
+    """Sign in at the SAML provider as ``login`` (or press its Cancel button); returns where its page posts back
+    and the posted fields. An unknown login or a cancel gets the IdP's answer with an error status."""
     session = requests.Session()
     page = session.get(sso_url)
     fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page.text))
-    answer = session.post(urljoin(page.url, "/sso"), data={**html_unescape(fields), "login": login})
+    choice = {"cancel": "1"} if cancel else {"login": login}
+    answer = session.post(urljoin(page.url, "/sso"), data={**html_unescape(fields), **choice})
     assert answer.status_code == 200, answer.text[:300]
     action = re.search(r'<form[^>]*action="([^"]+)"', answer.text).group(1)
     posted = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', answer.text))
     return html.unescape(action), html_unescape(posted)
+
+
+def another_certificate() -> str:
+    """A self-signed certificate of a new key (base64 DER, as in metadata): what an IdP has after changing keys."""
+    import base64
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Another key")])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    return base64.b64encode(certificate.public_bytes(serialization.Encoding.DER)).decode()
 
 
 def html_unescape(fields: dict[str, str]) -> dict[str, str]:

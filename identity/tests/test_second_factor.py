@@ -3,6 +3,7 @@ and an institution that requires it of its coordinators and administrators."""
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -105,3 +106,18 @@ def test_an_institution_that_switched_off_local_passwords_refuses_them_with_a_me
     assert "_auth_user_id" not in client.session
     # A partner has no institution's provider: their password still works.
     assert signed_in("partner").get("/").status_code in (200, 302)
+
+
+def test_adding_a_security_key_is_offered_with_scripts_the_strict_csp_allows(world, english):
+    client = signed_in("faculty")
+    page = client.get("/auth/2fa/webauthn/add/")
+    assert client.post(page["Location"], {"password": f.PASSWORD}).status_code == 302
+    page = client.get("/auth/2fa/webauthn/add/")
+    assert page.status_code == 200
+    assert "script-src 'self'" in page["Content-Security-Policy"]
+    body = page.content.decode()
+    assert '<script src="/static/mfa/js/webauthn.js"></script>' in body
+    # Every other script element is data (JSON), which the browser does not run: no inline code.
+    scripts = re.findall(r"<script([^>]*)>", body)
+    assert scripts and all("src=" in attributes or 'type="application/json"' in attributes for attributes in scripts)
+    assert "Security Keys" in client.get("/auth/2fa/").content.decode()

@@ -13,7 +13,10 @@ URL = "/settings/sign-in/"
 
 
 def test_only_the_office_opens_the_sign_in_settings(world, as_user):
-    assert as_user(world.coordinator).get(URL).status_code == 200
+    response = as_user(world.coordinator).get(URL)
+    assert response.status_code == 200
+    # The page's title is its name only (it once held the whole unlock form as text).
+    assert "<title>Aanmeldinstellingen · Brug</title>" in response.content.decode()
     assert as_user(world.faculty).get(URL).status_code == 403
     assert as_user(world.partner).get(URL).status_code == 403
     assert Client().get(URL).status_code == 302
@@ -49,6 +52,32 @@ def test_the_office_adds_a_provider_and_sees_the_redirect_address_for_its_it_dep
     outsider = as_user(world.outsider)
     assert "login.uas.example" not in outsider.get(URL).content.decode()
     assert outsider.get("/settings/sign-in/providers/uas/").status_code == 404
+
+
+def test_the_office_adds_a_saml_provider_and_sees_brugs_metadata_and_acs_addresses(world, as_user):
+    client = as_user(world.coordinator)
+    data = {
+        "name": "Aanmelden met UAS (SAML)",
+        "slug": "uas-saml",
+        "kind": "saml",
+        "metadata_url": "https://idp.uas.example/idp/shibboleth",
+        "role_attribute": "urn:oid:1.3.6.1.4.1.5923.1.1.1.1",
+        "role_mapping_text": "staff = faculty",
+    }
+    assert client.post("/settings/sign-in/providers/new/", data).status_code == 302
+    provider = IdentityProvider.objects.get(slug="uas-saml")
+    assert provider.app.settings["idp"]["metadata_url"] == "https://idp.uas.example/idp/shibboleth"
+    page = client.get(URL).content.decode()
+    assert "http://testserver/auth/saml/uas-saml/metadata/" in page
+    assert "http://testserver/auth/saml/uas-saml/acs/" in page
+
+
+def test_a_saml_provider_without_metadata_is_refused_next_to_the_field(world, as_user):
+    data = {"name": "X", "slug": "x", "kind": "saml", "role_attribute": "eduPersonAffiliation"}
+    response = as_user(world.coordinator).post("/settings/sign-in/providers/new/", data)
+    assert response.status_code == 400
+    assert 'id="id_metadata_url_error"' in response.content.decode()
+    assert not IdentityProvider.objects.exists()
 
 
 def test_a_mapping_line_without_a_brug_role_is_refused_next_to_the_field(world, as_user, english):

@@ -1,10 +1,14 @@
 """A SAML 2.0 identity provider for the sign-in tests, built on pysaml2 (which signs with Debian's xmlsec1).
 
 Run with Brug's Python: ``python tests/idp/saml_idp.py``. Its accounts come as JSON in IDP_CONFIG:
-``{"accounts": {"login": {"email": [...], "eduPersonAffiliation": [...]}}}``. It makes a signing key and
-certificate of its own at start, listens on a free port of 127.0.0.1, serves its metadata at ``/metadata``,
-and prints ``READY <base URL>``. The sign-in page asks for a login only; ``/sso`` answers an AuthnRequest
-(HTTP-Redirect binding) with a signed response posted back (HTTP-POST binding) to the request's ACS URL.
+``{"accounts": {"login": {"mail": [...], "eduPersonAffiliation": [...]}}, "name_format": "uri"}``. Like the
+IdPs of a research federation it names attributes by OID with a FriendlyName (``name_format`` "uri", the
+default: ``urn:oid:0.9.2342.19200300.100.1.3`` "mail"), or, with "basic", as ``urn:mace:dir:attribute-def:mail``.
+
+It makes a signing key and certificate of its own at start, listens on a free port of 127.0.0.1, serves its
+metadata at ``/metadata``, and prints ``READY <base URL>``. The sign-in page asks for a login only; ``/sso``
+answers an AuthnRequest (HTTP-Redirect binding) with a signed response posted back (HTTP-POST binding) to the
+request's ACS URL; an unknown login or the "Cancel" button gets a signed answer with an error status instead.
 """
 
 from __future__ import annotations
@@ -26,11 +30,15 @@ from cryptography.x509.oid import NameOID
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.config import IdPConfig
 from saml2.metadata import entity_descriptor
-from saml2.saml import NAME_FORMAT_BASIC, NAMEID_FORMAT_PERSISTENT, NameID
+from saml2.s_utils import UnknownPrincipal
+from saml2.saml import NAME_FORMAT_BASIC, NAME_FORMAT_URI, NAMEID_FORMAT_PERSISTENT, NameID
+from saml2.samlp import STATUS_AUTHN_FAILED
 from saml2.server import Server
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
-ACCOUNTS: dict[str, dict[str, list[str]]] = json.loads(os.environ.get("IDP_CONFIG", "{}")).get("accounts", {})
+CONFIG = json.loads(os.environ.get("IDP_CONFIG", "{}"))
+ACCOUNTS: dict[str, dict[str, list[str]]] = CONFIG.get("accounts", {})
+NAME_FORMAT = NAME_FORMAT_BASIC if CONFIG.get("name_format") == "basic" else NAME_FORMAT_URI
 
 
 def make_key_and_certificate(folder: Path) -> tuple[str, str]:
@@ -66,7 +74,7 @@ def make_server(base: str, folder: Path) -> Server:
                     "endpoints": {"single_sign_on_service": [(f"{base}/sso", BINDING_HTTP_REDIRECT)]},
                     "name_id_format": [NAMEID_FORMAT_PERSISTENT],
                     "want_authn_requests_signed": False,
-                    "policy": {"default": {"lifetime": {"minutes": 15}, "name_form": NAME_FORMAT_BASIC}},
+                    "policy": {"default": {"lifetime": {"minutes": 15}, "name_form": NAME_FORMAT}},
                 }
             },
             "key_file": key_file,
@@ -108,8 +116,8 @@ class Handler(BaseHTTPRequestHandler):
                 "<!doctype html><html><head><title>Test IdP</title></head><body><h1>Test IdP</h1>"
                 f'<form method="post" action="/sso">{fields}'
                 '<label for="login">Login</label> <input id="login" name="login" required>'
-                '<button type="submit">Sign in</button></form>'
-                '<p><a id="cancel" href="/cancel">Cancel</a></p></body></html>',
+                '<button type="submit">Sign in</button> '
+                '<button type="submit" name="cancel" value="1" formnovalidate>Cancel</button></form></body></html>',
             )
         else:
             self.answer(404, "not found", "text/plain")
@@ -136,23 +144,31 @@ class Handler(BaseHTTPRequestHandler):
         request = self.idp.parse_authn_request(form["SAMLRequest"], BINDING_HTTP_REDIRECT)
         message = request.message
         login = form.get("login", "")
-        if login not in ACCOUNTS:
-            self.answer(403, "unknown login", "text/plain")
-            return
         self.trust(message.issuer.text, message.assertion_consumer_service_url)
-        response = self.idp.create_authn_response(
-            identity=ACCOUNTS[login],
-            in_response_to=message.id,
-            destination=message.assertion_consumer_service_url,
-            sp_entity_id=message.issuer.text,
-            name_id=NameID(format=NAMEID_FORMAT_PERSISTENT, text=login),
-            authn={"class_ref": "urn:oasis:names:tc:SAML:2.0:ac:classes:Password", "authn_auth": self.base},
-            sign_response=True,
-            sign_assertion=True,
-            # Brug (python3-saml) refuses the deprecated SHA-1 that pysaml2 would sign with by default.
-            sign_alg=SIG_RSA_SHA256,
-            digest_alg=DIGEST_SHA256,
-        )
+        signing = {"sign_alg": SIG_RSA_SHA256, "digest_alg": DIGEST_SHA256}
+        if form.get("cancel") or login not in ACCOUNTS:
+            # What a real IdP answers when the person gives up or is not known there: an error status.
+            info = (
+                (STATUS_AUTHN_FAILED, "The user cancelled the sign-in.")
+                if form.get("cancel")
+                else UnknownPrincipal(f"No account {login!r} here.")
+            )
+            response = self.idp.create_error_response(
+                message.id, message.assertion_consumer_service_url, info, sign=True, **signing
+            )
+        else:
+            response = self.idp.create_authn_response(
+                identity=ACCOUNTS[login],
+                in_response_to=message.id,
+                destination=message.assertion_consumer_service_url,
+                sp_entity_id=message.issuer.text,
+                name_id=NameID(format=NAMEID_FORMAT_PERSISTENT, text=login),
+                authn={"class_ref": "urn:oasis:names:tc:SAML:2.0:ac:classes:Password", "authn_auth": self.base},
+                sign_response=True,
+                sign_assertion=True,
+                # Brug (python3-saml) refuses the deprecated SHA-1 that pysaml2 would sign with by default.
+                **signing,
+            )
         post = self.idp.apply_binding(
             BINDING_HTTP_POST,
             str(response),

@@ -4,7 +4,6 @@ an institution's office sets up how its people sign in."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from allauth.account import views as account_views
 from django import forms
@@ -24,22 +23,16 @@ from accounts.access import get_for_user_or_404, require
 from accounts.models import User
 from accounts.services import sign_out_everywhere, unlock_sign_in
 from identity.models import IdentityProvider, policy_for
-from identity.services import provider_for_email, save_identity_provider, update_sign_in_policy
+from identity.services import provider_for_email, save_identity_provider, sign_in_origins, update_sign_in_policy
 from lib.errors import DomainError
 from web.forms.errors import add_service_errors
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
 def login(request: HttpRequest) -> HttpResponse:
     """allauth's login page. The institution's e-mail form ends at the institution's provider, so the page's
     Content-Security-Policy lets forms lead there (browsers apply ``form-action`` to redirects too)."""
     response = account_views.login(request)
-    providers = IdentityProvider.objects.filter(app__isnull=False).values_list("issuer", "metadata_url")
-    origins = sorted({_origin(issuer or metadata) for issuer, metadata in providers} - {""})
+    origins = sign_in_origins()
     if origins:
         response._csp_update = {"form-action": origins}  # type: ignore[attr-defined]
     return response
