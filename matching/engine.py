@@ -57,6 +57,11 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 }
 MAX_WEIGHT = 10.0
 CONTENT = ("text", "glossary", "themes", "target_groups")
+CONVENIENCE = ("period", "capacity", "distance", "relationship", "load")
+# Relevance first: the convenience reasons (period, capacity, distance, relationship, load) count in full only
+# for a pair whose content reasons reach this share of what they could give at most, and in proportion below it.
+# So where and when an offer is can order relevant offers, but never lift an off-topic one above them.
+RELEVANCE_FULL = 0.25
 REASON_MESSAGES = {
     "text": gettext_noop("Text relevance"),
     "glossary": gettext_noop("Bilingual glossary"),
@@ -90,6 +95,15 @@ def _translator() -> Translate:
 
 def _label(code: str, _: Translate) -> str:
     return _(REASON_MESSAGES[code])
+
+
+def relevance_share(content_points: Any, w: Mapping[str, float]) -> Any:
+    """How much of the convenience reasons a pair gets: its content points over ``RELEVANCE_FULL`` of the most
+    the content weights can give, capped at 1 (a number, or an array for many pairs at once)."""
+    full = RELEVANCE_FULL * sum(w[code] for code in CONTENT)
+    if full <= 0:
+        return 1.0 if np.ndim(content_points) == 0 else np.ones_like(content_points)
+    return np.minimum(1.0, np.maximum(0.0, content_points) / full)
 
 
 def weights_with_defaults(weights: Mapping[str, Any] | None) -> dict[str, float]:
@@ -332,6 +346,8 @@ def rank(
     candidate = total > _EPSILON
     if not candidate.any():
         return []
+    content = total
+    total = np.zeros(collection.size)
 
     if query.period_start is not None and query.period_end is not None:
         share, disjoint = period_shares(
@@ -367,6 +383,7 @@ def rank(
         else:
             total -= w["load"] * collection.pressures(context)
 
+    total = content + relevance_share(content, w) * total
     scores = np.where(candidate, np.round(total, 6), -np.inf)
     count = int(candidate.sum())
     k = min(limit, count)
@@ -426,10 +443,14 @@ def explain(
     shared_stems, pairs = pair_vectors(analysis, other_analysis, text_index, vectors)
 
     reasons: list[Reason] = []
+    share = [1.0]
 
     def add(code: str, factor: float, detail: str, sign: float = 1.0) -> None:
+        if code == CONVENIENCE[0]:
+            share[0] = float(relevance_share(sum(r.points for r in reasons), w))
+        scale = share[0] if code in CONVENIENCE else 1.0
         if w[code] > 0:
-            reasons.append(Reason(code, _label(code, _), sign * w[code] * factor + 0.0, detail))
+            reasons.append(Reason(code, _label(code, _), sign * w[code] * factor * scale + 0.0, detail))
 
     add(
         "text",
