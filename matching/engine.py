@@ -7,6 +7,8 @@ of reasons, each a number between 0 and 1 times the institution's weight for it:
 * ``text``: TF-IDF cosine of the stems of the need (title, description) and the offer (title,
   description, learning goals, disciplines), Dutch and English (``matching.text_index``);
 * ``glossary``: the same over the curated bilingual glossary, across languages only (``matching.glossary``);
+* ``meaning``: the same over the English stems a Dutch word may mean, from a Dutch–English dictionary of some
+  18,000 words, across languages only and for words the glossary does not know (``matching.thesaurus``);
 * ``themes``, ``target_groups``: shared codes, as a cosine of the two sets;
 * ``period``: days of overlap, as a share of the shorter period;
 * ``capacity``: the hours the offer brings (students × hours) against the hours the need can host,
@@ -47,6 +49,7 @@ from matching.text_index import Analysis, Postings, TextIndex, accumulate, analy
 DEFAULT_WEIGHTS: dict[str, float] = {
     "text": 4.0,
     "glossary": 2.0,
+    "meaning": 2.0,
     "themes": 2.0,
     "target_groups": 2.0,
     "period": 1.0,
@@ -56,7 +59,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "load": 2.0,
 }
 MAX_WEIGHT = 10.0
-CONTENT = ("text", "glossary", "themes", "target_groups")
+CONTENT = ("text", "glossary", "meaning", "themes", "target_groups")
 CONVENIENCE = ("period", "capacity", "distance", "relationship", "load")
 # Relevance first: the convenience reasons (period, capacity, distance, relationship, load) count in full only
 # for a pair whose content reasons reach this share of what they could give at most, and in proportion below it.
@@ -65,6 +68,7 @@ RELEVANCE_FULL = 0.25
 REASON_MESSAGES = {
     "text": gettext_noop("Text relevance"),
     "glossary": gettext_noop("Bilingual glossary"),
+    "meaning": gettext_noop("Similar meaning across languages"),
     "themes": gettext_noop("Shared themes"),
     "target_groups": gettext_noop("Shared target groups"),
     "period": gettext_noop("Overlapping period"),
@@ -332,9 +336,9 @@ def rank(
     query_is_need = isinstance(query, NeedRecord)
     analysis = analysis or analyse(query.texts(), query.language)
     vectors = collection.text.query_vectors(analysis)
-    stem_scores, concept_scores = collection.text.scores(analysis, vectors)
+    stem_scores, concept_scores, meaning_scores = collection.text.scores(analysis, vectors)
     total = np.zeros(collection.size)
-    for code, scores in (("text", stem_scores), ("glossary", concept_scores)):
+    for code, scores in (("text", stem_scores), ("glossary", concept_scores), ("meaning", meaning_scores)):
         if w[code] > 0:
             total += w[code] * scores
     for code, codes, postings in (
@@ -402,7 +406,11 @@ def rank(
             analysis=analysis,
             other_analysis=collection.analysis(position),
             query_vectors=vectors,
-            text_scores=(float(stem_scores[position]), float(concept_scores[position])),
+            text_scores=(
+                float(stem_scores[position]),
+                float(concept_scores[position]),
+                float(meaning_scores[position]),
+            ),
             score=float(scores[position]),
         )
         for position in chosen.tolist()
@@ -418,8 +426,8 @@ def explain(
     context: Context | None = None,
     analysis: Analysis | None = None,
     other_analysis: Analysis | None = None,
-    query_vectors: tuple[dict[str, float], dict[str, float]] | None = None,
-    text_scores: tuple[float, float] | None = None,
+    query_vectors: tuple[dict[str, float], dict[str, float], dict[str, float]] | None = None,
+    text_scores: tuple[float, float, float] | None = None,
     score: float | None = None,
 ) -> Ranked:
     """Score one pair with every reason spelled out (the ranking's numbers, in words).
@@ -438,9 +446,8 @@ def explain(
         text_index = TextIndex([other_analysis])
     vectors = query_vectors or text_index.query_vectors(analysis)
     if text_scores is None:
-        stems, concepts = text_index.scores(analysis)
-        text_scores = (float(stems.max(initial=0.0)), float(concepts.max(initial=0.0)))
-    shared_stems, pairs = pair_vectors(analysis, other_analysis, text_index, vectors)
+        text_scores = tuple(float(s.max(initial=0.0)) for s in text_index.scores(analysis))  # type: ignore[assignment]
+    shared_stems, pairs, similar = pair_vectors(analysis, other_analysis, text_index, vectors)
 
     reasons: list[Reason] = []
     share = [1.0]
@@ -465,6 +472,13 @@ def explain(
         _("across languages: %(pairs)s") % {"pairs": ", ".join(f"{a} ↔ {b}" for a, b in pairs[:DETAIL_TERMS])}
         if pairs
         else _("no glossary words across languages"),
+    )
+    add(
+        "meaning",
+        text_scores[2],
+        _("words of similar meaning: %(pairs)s") % {"pairs": ", ".join(f"{a} ↔ {b}" for a, b in similar[:DETAIL_TERMS])}
+        if similar
+        else _("no words of similar meaning across languages"),
     )
     for code, mine, theirs in (
         ("themes", need.themes, offer.themes),

@@ -172,7 +172,16 @@ def test_an_anonymous_visitor_is_sent_to_log_in(world, as_user, need):
 
 
 def settings_data(need: Need, **weights) -> dict:
-    data = {"text": 4, "glossary": 2, "themes": 2, "target_groups": 2, "period": 1, "capacity": 1, "distance": 1}
+    data = {
+        "text": 4,
+        "glossary": 2,
+        "meaning": 2,
+        "themes": 2,
+        "target_groups": 2,
+        "period": 1,
+        "capacity": 1,
+        "distance": 1,
+    }
     return data | {"relationship": 1.5, "load": 2, "need": str(need.public_id), "stamp": ""} | weights
 
 
