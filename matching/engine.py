@@ -315,6 +315,85 @@ def _party(r: Record) -> str:
     return r.institution if isinstance(r, OfferRecord) else r.organisation
 
 
+def factor_arrays(
+    query: Record,
+    collection: Collection,
+    context: Context,
+    *,
+    vectors: Any,
+    codes: Iterable[str] = tuple(DEFAULT_WEIGHTS),
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Every record's factor (0 to 1) for each reason in ``codes``, and which records' periods are disjoint
+    from the query's. The ranking weighs them (``combine``); learning from decisions fits the weights on them."""
+    wanted = set(codes)
+    size = collection.size
+    query_is_need = isinstance(query, NeedRecord)
+    factors: dict[str, np.ndarray] = {}
+    if wanted & {"text", "glossary", "meaning"}:
+        for code, scores in zip(("text", "glossary", "meaning"), collection.text.scores(None, vectors), strict=True):
+            if code in wanted:
+                factors[code] = scores
+    for code, codes_, postings in (
+        ("themes", query.themes, collection.themes),
+        ("target_groups", query.target_groups, collection.target_groups),
+    ):
+        if code in wanted:
+            factors[code] = accumulate(_set_vector(codes_), postings, size) if codes_ else np.zeros(size)
+    disjoint = np.zeros(size, dtype=bool)
+    if query.period_start is not None and query.period_end is not None:
+        share, disjoint = period_shares(
+            collection.has_period,
+            collection.starts,
+            collection.ends,
+            query.period_start.toordinal(),
+            query.period_end.toordinal(),
+        )
+        if "period" in wanted:
+            factors["period"] = share
+    elif "period" in wanted:
+        factors["period"] = np.zeros(size)
+    if "capacity" in wanted:
+        if query_is_need:
+            factors["capacity"] = capacity_fits(collection.hours, collection.students, _hours(query), _students(query))
+        else:
+            factors["capacity"] = capacity_fits(_hours(query), _students(query), collection.hours, collection.students)
+    if "distance" in wanted:
+        if query.latitude is not None and query.longitude is not None:
+            factors["distance"] = distance_factors(
+                collection.place_lat, collection.place_lon, collection.place_index, query.latitude, query.longitude
+            )
+        else:
+            factors["distance"] = np.zeros(size)
+    if "relationship" in wanted:
+        healthy = np.zeros(len(collection.parties) + 1)
+        related = context.related(_party(query), query_is_need)
+        positions = [collection.parties[p] for p in related if p in collection.parties]
+        healthy[positions] = 1.0
+        factors["relationship"] = healthy[collection.party_index]
+    if "load" in wanted:
+        if query_is_need:
+            factors["load"] = np.full(size, load_pressure(context.loads.get(_party(query))))
+        else:
+            factors["load"] = collection.pressures(context)
+    return factors, disjoint
+
+
+def combine(factors: Mapping[str, np.ndarray], disjoint: np.ndarray, w: Mapping[str, float], size: int) -> np.ndarray:
+    """Scores from factors: the content reasons, plus the convenience reasons in the measure of the pair's
+    relevance (``relevance_share``), the load subtracted; ``-inf`` where a pair shares nothing of substance or
+    the periods are disjoint."""
+    content = np.zeros(size)
+    for code in CONTENT:
+        if w[code] > 0 and code in factors:
+            content += w[code] * factors[code]
+    convenience = np.zeros(size)
+    for code in CONVENIENCE:
+        if w[code] > 0 and code in factors:
+            convenience += (-1.0 if code == "load" else 1.0) * w[code] * factors[code]
+    total = content + relevance_share(content, w) * convenience
+    return np.where((content > _EPSILON) & ~disjoint, np.round(total, 6), -np.inf)
+
+
 def rank(
     query: Record,
     collection: Collection,
@@ -333,62 +412,13 @@ def rank(
     context = context or Context()
     if limit <= 0 or not collection.size:
         return []
-    query_is_need = isinstance(query, NeedRecord)
     analysis = analysis or analyse(query.texts(), query.language)
     vectors = collection.text.query_vectors(analysis)
-    stem_scores, concept_scores, meaning_scores = collection.text.scores(analysis, vectors)
-    total = np.zeros(collection.size)
-    for code, scores in (("text", stem_scores), ("glossary", concept_scores), ("meaning", meaning_scores)):
-        if w[code] > 0:
-            total += w[code] * scores
-    for code, codes, postings in (
-        ("themes", query.themes, collection.themes),
-        ("target_groups", query.target_groups, collection.target_groups),
-    ):
-        if w[code] > 0 and codes:
-            total += w[code] * accumulate(_set_vector(codes), postings, collection.size)
-    candidate = total > _EPSILON
-    if not candidate.any():
-        return []
-    content = total
-    total = np.zeros(collection.size)
-
-    if query.period_start is not None and query.period_end is not None:
-        share, disjoint = period_shares(
-            collection.has_period,
-            collection.starts,
-            collection.ends,
-            query.period_start.toordinal(),
-            query.period_end.toordinal(),
-        )
-        candidate &= ~disjoint
-        if w["period"] > 0:
-            total += w["period"] * share
-    if w["capacity"] > 0:
-        if query_is_need:
-            fits = capacity_fits(collection.hours, collection.students, _hours(query), _students(query))
-        else:
-            fits = capacity_fits(_hours(query), _students(query), collection.hours, collection.students)
-        total += w["capacity"] * fits
-    if w["distance"] > 0 and query.latitude is not None and query.longitude is not None:
-        total += w["distance"] * distance_factors(
-            collection.place_lat, collection.place_lon, collection.place_index, query.latitude, query.longitude
-        )
-    if w["relationship"] > 0:
-        related = context.related(_party(query), query_is_need)
-        positions = [collection.parties[p] for p in related if p in collection.parties]
-        if positions:
-            healthy = np.zeros(len(collection.parties) + 1)
-            healthy[positions] = 1.0
-            total += w["relationship"] * healthy[collection.party_index]
-    if w["load"] > 0:
-        if query_is_need:
-            total -= w["load"] * load_pressure(context.loads.get(_party(query)))
-        else:
-            total -= w["load"] * collection.pressures(context)
-
-    total = content + relevance_share(content, w) * total
-    scores = np.where(candidate, np.round(total, 6), -np.inf)
+    factors, disjoint = factor_arrays(
+        query, collection, context, vectors=vectors, codes=[code for code in w if w[code] > 0]
+    )
+    scores = combine(factors, disjoint, w, collection.size)
+    candidate = scores > -np.inf
     count = int(candidate.sum())
     k = min(limit, count)
     if k <= 0:
@@ -407,9 +437,9 @@ def rank(
             other_analysis=collection.analysis(position),
             query_vectors=vectors,
             text_scores=(
-                float(stem_scores[position]),
-                float(concept_scores[position]),
-                float(meaning_scores[position]),
+                float(factors["text"][position]) if "text" in factors else 0.0,
+                float(factors["glossary"][position]) if "glossary" in factors else 0.0,
+                float(factors["meaning"][position]) if "meaning" in factors else 0.0,
             ),
             score=float(scores[position]),
         )

@@ -199,9 +199,12 @@ class TextIndex:
             {k: w / across for k, w in meaning_weights.items()},
         )
 
-    def scores(self, a: Analysis, vectors: Vectors | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def scores(self, a: Analysis | None, vectors: Vectors | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Cosine with every text of the collection: (by stems, by the glossary, by meaning), by position."""
-        stem_vector, concept_vector, meaning_vector = vectors or self.query_vectors(a)
+        if vectors is None:
+            assert a is not None
+            vectors = self.query_vectors(a)
+        stem_vector, concept_vector, meaning_vector = vectors
         return (
             accumulate(stem_vector, self.stem_postings, self.size),
             accumulate(concept_vector, self.concept_postings, self.size),

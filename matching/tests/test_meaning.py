@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
+from lib.text import DUTCH, stem
 from matching.engine import DEFAULT_WEIGHTS, NeedRecord, OfferRecord, rank_offers_for_need
 from matching.glossary import concepts_of
 from matching.text_index import analyse
 from matching.thesaurus import english_stems, size
-from lib.text import DUTCH, stem
 
 
 @pytest.fixture(autouse=True)
