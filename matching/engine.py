@@ -175,11 +175,14 @@ class Context:
 
     ``relationships``: (institution, organisation) -> date of the last contact, for healthy relationships only.
     ``loads``: organisation -> (requests, proposals and engagements this academic period, capacity).
+    ``declined``: (organisation, offer) pairs the organisation declined as not its field.
     """
 
     relationships: Mapping[tuple[str, str], dt.date | None] = field(default_factory=dict)
     loads: Mapping[str, tuple[int, int]] = field(default_factory=dict)
     names: Mapping[str, str] = field(default_factory=dict)
+    # (organisation, offer) pairs the organisation declined as "not our field": never suggested again.
+    declined: frozenset[tuple[str, str]] = frozenset()
     _by_party: dict[tuple[str, bool], frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def related(self, party: str, of_organisation: bool) -> frozenset[str]:
@@ -394,6 +397,16 @@ def combine(factors: Mapping[str, np.ndarray], disjoint: np.ndarray, w: Mapping[
     return np.where((content > _EPSILON) & ~disjoint, np.round(total, 6), -np.inf)
 
 
+def _declined_positions(query: Record, collection: Collection, context: Context) -> list[int]:
+    """The records of ``collection`` that the query's organisation (or, for an offer, the needs' organisations)
+    declined as not their field."""
+    if isinstance(query, NeedRecord):
+        offers = {offer for organisation, offer in context.declined if organisation == query.organisation}
+        return [position for position, offer_id in enumerate(collection.ids) if offer_id in offers]
+    organisations = {organisation for organisation, offer in context.declined if offer == query.id}
+    return [position for position, need in enumerate(collection.items) if _party(need) in organisations]
+
+
 def rank(
     query: Record,
     collection: Collection,
@@ -418,6 +431,8 @@ def rank(
         query, collection, context, vectors=vectors, codes=[code for code in w if w[code] > 0]
     )
     scores = combine(factors, disjoint, w, collection.size)
+    if context.declined:
+        scores[_declined_positions(query, collection, context)] = -np.inf
     candidate = scores > -np.inf
     count = int(candidate.sum())
     k = min(limit, count)
