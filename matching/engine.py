@@ -7,6 +7,8 @@ of reasons, each a number between 0 and 1 times the institution's weight for it:
 * ``text``: TF-IDF cosine of the stems of the need (title, description) and the offer (title,
   description, learning goals, disciplines), Dutch and English (``matching.text_index``);
 * ``glossary``: the same over the curated bilingual glossary, across languages only (``matching.glossary``);
+* ``meaning``: the same over the English stems a Dutch word may mean, from a Dutch–English dictionary of some
+  18,000 words, across languages only and for words the glossary does not know (``matching.thesaurus``);
 * ``themes``, ``target_groups``: shared codes, as a cosine of the two sets;
 * ``period``: days of overlap, as a share of the shorter period;
 * ``capacity``: the hours the offer brings (students × hours) against the hours the need can host,
@@ -47,6 +49,7 @@ from matching.text_index import Analysis, Postings, TextIndex, accumulate, analy
 DEFAULT_WEIGHTS: dict[str, float] = {
     "text": 4.0,
     "glossary": 2.0,
+    "meaning": 2.0,
     "themes": 2.0,
     "target_groups": 2.0,
     "period": 1.0,
@@ -56,10 +59,16 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "load": 2.0,
 }
 MAX_WEIGHT = 10.0
-CONTENT = ("text", "glossary", "themes", "target_groups")
+CONTENT = ("text", "glossary", "meaning", "themes", "target_groups")
+CONVENIENCE = ("period", "capacity", "distance", "relationship", "load")
+# Relevance first: the convenience reasons (period, capacity, distance, relationship, load) count in full only
+# for a pair whose content reasons reach this share of what they could give at most, and in proportion below it.
+# So where and when an offer is can order relevant offers, but never lift an off-topic one above them.
+RELEVANCE_FULL = 0.25
 REASON_MESSAGES = {
     "text": gettext_noop("Text relevance"),
     "glossary": gettext_noop("Bilingual glossary"),
+    "meaning": gettext_noop("Similar meaning across languages"),
     "themes": gettext_noop("Shared themes"),
     "target_groups": gettext_noop("Shared target groups"),
     "period": gettext_noop("Overlapping period"),
@@ -90,6 +99,15 @@ def _translator() -> Translate:
 
 def _label(code: str, _: Translate) -> str:
     return _(REASON_MESSAGES[code])
+
+
+def relevance_share(content_points: Any, w: Mapping[str, float]) -> Any:
+    """How much of the convenience reasons a pair gets: its content points over ``RELEVANCE_FULL`` of the most
+    the content weights can give, capped at 1 (a number, or an array for many pairs at once)."""
+    full = RELEVANCE_FULL * sum(w[code] for code in CONTENT)
+    if full <= 0:
+        return 1.0 if np.ndim(content_points) == 0 else np.ones_like(content_points)
+    return np.minimum(1.0, np.maximum(0.0, content_points) / full)
 
 
 def weights_with_defaults(weights: Mapping[str, Any] | None) -> dict[str, float]:
@@ -157,11 +175,14 @@ class Context:
 
     ``relationships``: (institution, organisation) -> date of the last contact, for healthy relationships only.
     ``loads``: organisation -> (requests, proposals and engagements this academic period, capacity).
+    ``declined``: (organisation, offer) pairs the organisation declined as not its field.
     """
 
     relationships: Mapping[tuple[str, str], dt.date | None] = field(default_factory=dict)
     loads: Mapping[str, tuple[int, int]] = field(default_factory=dict)
     names: Mapping[str, str] = field(default_factory=dict)
+    # (organisation, offer) pairs the organisation declined as "not our field": never suggested again.
+    declined: frozenset[tuple[str, str]] = frozenset()
     _by_party: dict[tuple[str, bool], frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def related(self, party: str, of_organisation: bool) -> frozenset[str]:
@@ -297,6 +318,95 @@ def _party(r: Record) -> str:
     return r.institution if isinstance(r, OfferRecord) else r.organisation
 
 
+def factor_arrays(
+    query: Record,
+    collection: Collection,
+    context: Context,
+    *,
+    vectors: Any,
+    codes: Iterable[str] = tuple(DEFAULT_WEIGHTS),
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Every record's factor (0 to 1) for each reason in ``codes``, and which records' periods are disjoint
+    from the query's. The ranking weighs them (``combine``); learning from decisions fits the weights on them."""
+    wanted = set(codes)
+    size = collection.size
+    query_is_need = isinstance(query, NeedRecord)
+    factors: dict[str, np.ndarray] = {}
+    if wanted & {"text", "glossary", "meaning"}:
+        for code, scores in zip(("text", "glossary", "meaning"), collection.text.scores(None, vectors), strict=True):
+            if code in wanted:
+                factors[code] = scores
+    for code, codes_, postings in (
+        ("themes", query.themes, collection.themes),
+        ("target_groups", query.target_groups, collection.target_groups),
+    ):
+        if code in wanted:
+            factors[code] = accumulate(_set_vector(codes_), postings, size) if codes_ else np.zeros(size)
+    disjoint = np.zeros(size, dtype=bool)
+    if query.period_start is not None and query.period_end is not None:
+        share, disjoint = period_shares(
+            collection.has_period,
+            collection.starts,
+            collection.ends,
+            query.period_start.toordinal(),
+            query.period_end.toordinal(),
+        )
+        if "period" in wanted:
+            factors["period"] = share
+    elif "period" in wanted:
+        factors["period"] = np.zeros(size)
+    if "capacity" in wanted:
+        if query_is_need:
+            factors["capacity"] = capacity_fits(collection.hours, collection.students, _hours(query), _students(query))
+        else:
+            factors["capacity"] = capacity_fits(_hours(query), _students(query), collection.hours, collection.students)
+    if "distance" in wanted:
+        if query.latitude is not None and query.longitude is not None:
+            factors["distance"] = distance_factors(
+                collection.place_lat, collection.place_lon, collection.place_index, query.latitude, query.longitude
+            )
+        else:
+            factors["distance"] = np.zeros(size)
+    if "relationship" in wanted:
+        healthy = np.zeros(len(collection.parties) + 1)
+        related = context.related(_party(query), query_is_need)
+        positions = [collection.parties[p] for p in related if p in collection.parties]
+        healthy[positions] = 1.0
+        factors["relationship"] = healthy[collection.party_index]
+    if "load" in wanted:
+        if query_is_need:
+            factors["load"] = np.full(size, load_pressure(context.loads.get(_party(query))))
+        else:
+            factors["load"] = collection.pressures(context)
+    return factors, disjoint
+
+
+def combine(factors: Mapping[str, np.ndarray], disjoint: np.ndarray, w: Mapping[str, float], size: int) -> np.ndarray:
+    """Scores from factors: the content reasons, plus the convenience reasons in the measure of the pair's
+    relevance (``relevance_share``), the load subtracted; ``-inf`` where a pair shares nothing of substance or
+    the periods are disjoint."""
+    content = np.zeros(size)
+    for code in CONTENT:
+        if w[code] > 0 and code in factors:
+            content += w[code] * factors[code]
+    convenience = np.zeros(size)
+    for code in CONVENIENCE:
+        if w[code] > 0 and code in factors:
+            convenience += (-1.0 if code == "load" else 1.0) * w[code] * factors[code]
+    total = content + relevance_share(content, w) * convenience
+    return np.where((content > _EPSILON) & ~disjoint, np.round(total, 6), -np.inf)
+
+
+def _declined_positions(query: Record, collection: Collection, context: Context) -> list[int]:
+    """The records of ``collection`` that the query's organisation (or, for an offer, the needs' organisations)
+    declined as not their field."""
+    if isinstance(query, NeedRecord):
+        offers = {offer for organisation, offer in context.declined if organisation == query.organisation}
+        return [position for position, offer_id in enumerate(collection.ids) if offer_id in offers]
+    organisations = {organisation for organisation, offer in context.declined if offer == query.id}
+    return [position for position, need in enumerate(collection.items) if _party(need) in organisations]
+
+
 def rank(
     query: Record,
     collection: Collection,
@@ -315,59 +425,15 @@ def rank(
     context = context or Context()
     if limit <= 0 or not collection.size:
         return []
-    query_is_need = isinstance(query, NeedRecord)
     analysis = analysis or analyse(query.texts(), query.language)
     vectors = collection.text.query_vectors(analysis)
-    stem_scores, concept_scores = collection.text.scores(analysis, vectors)
-    total = np.zeros(collection.size)
-    for code, scores in (("text", stem_scores), ("glossary", concept_scores)):
-        if w[code] > 0:
-            total += w[code] * scores
-    for code, codes, postings in (
-        ("themes", query.themes, collection.themes),
-        ("target_groups", query.target_groups, collection.target_groups),
-    ):
-        if w[code] > 0 and codes:
-            total += w[code] * accumulate(_set_vector(codes), postings, collection.size)
-    candidate = total > _EPSILON
-    if not candidate.any():
-        return []
-
-    if query.period_start is not None and query.period_end is not None:
-        share, disjoint = period_shares(
-            collection.has_period,
-            collection.starts,
-            collection.ends,
-            query.period_start.toordinal(),
-            query.period_end.toordinal(),
-        )
-        candidate &= ~disjoint
-        if w["period"] > 0:
-            total += w["period"] * share
-    if w["capacity"] > 0:
-        if query_is_need:
-            fits = capacity_fits(collection.hours, collection.students, _hours(query), _students(query))
-        else:
-            fits = capacity_fits(_hours(query), _students(query), collection.hours, collection.students)
-        total += w["capacity"] * fits
-    if w["distance"] > 0 and query.latitude is not None and query.longitude is not None:
-        total += w["distance"] * distance_factors(
-            collection.place_lat, collection.place_lon, collection.place_index, query.latitude, query.longitude
-        )
-    if w["relationship"] > 0:
-        related = context.related(_party(query), query_is_need)
-        positions = [collection.parties[p] for p in related if p in collection.parties]
-        if positions:
-            healthy = np.zeros(len(collection.parties) + 1)
-            healthy[positions] = 1.0
-            total += w["relationship"] * healthy[collection.party_index]
-    if w["load"] > 0:
-        if query_is_need:
-            total -= w["load"] * load_pressure(context.loads.get(_party(query)))
-        else:
-            total -= w["load"] * collection.pressures(context)
-
-    scores = np.where(candidate, np.round(total, 6), -np.inf)
+    factors, disjoint = factor_arrays(
+        query, collection, context, vectors=vectors, codes=[code for code in w if w[code] > 0]
+    )
+    scores = combine(factors, disjoint, w, collection.size)
+    if context.declined:
+        scores[_declined_positions(query, collection, context)] = -np.inf
+    candidate = scores > -np.inf
     count = int(candidate.sum())
     k = min(limit, count)
     if k <= 0:
@@ -385,7 +451,11 @@ def rank(
             analysis=analysis,
             other_analysis=collection.analysis(position),
             query_vectors=vectors,
-            text_scores=(float(stem_scores[position]), float(concept_scores[position])),
+            text_scores=(
+                float(factors["text"][position]) if "text" in factors else 0.0,
+                float(factors["glossary"][position]) if "glossary" in factors else 0.0,
+                float(factors["meaning"][position]) if "meaning" in factors else 0.0,
+            ),
             score=float(scores[position]),
         )
         for position in chosen.tolist()
@@ -401,8 +471,8 @@ def explain(
     context: Context | None = None,
     analysis: Analysis | None = None,
     other_analysis: Analysis | None = None,
-    query_vectors: tuple[dict[str, float], dict[str, float]] | None = None,
-    text_scores: tuple[float, float] | None = None,
+    query_vectors: tuple[dict[str, float], dict[str, float], dict[str, float]] | None = None,
+    text_scores: tuple[float, float, float] | None = None,
     score: float | None = None,
 ) -> Ranked:
     """Score one pair with every reason spelled out (the ranking's numbers, in words).
@@ -421,15 +491,18 @@ def explain(
         text_index = TextIndex([other_analysis])
     vectors = query_vectors or text_index.query_vectors(analysis)
     if text_scores is None:
-        stems, concepts = text_index.scores(analysis)
-        text_scores = (float(stems.max(initial=0.0)), float(concepts.max(initial=0.0)))
-    shared_stems, pairs = pair_vectors(analysis, other_analysis, text_index, vectors)
+        text_scores = tuple(float(s.max(initial=0.0)) for s in text_index.scores(analysis))  # type: ignore[assignment]
+    shared_stems, pairs, similar = pair_vectors(analysis, other_analysis, text_index, vectors)
 
     reasons: list[Reason] = []
+    share = [1.0]
 
     def add(code: str, factor: float, detail: str, sign: float = 1.0) -> None:
+        if code == CONVENIENCE[0]:
+            share[0] = float(relevance_share(sum(r.points for r in reasons), w))
+        scale = share[0] if code in CONVENIENCE else 1.0
         if w[code] > 0:
-            reasons.append(Reason(code, _label(code, _), sign * w[code] * factor + 0.0, detail))
+            reasons.append(Reason(code, _label(code, _), sign * w[code] * factor * scale + 0.0, detail))
 
     add(
         "text",
@@ -444,6 +517,13 @@ def explain(
         _("across languages: %(pairs)s") % {"pairs": ", ".join(f"{a} ↔ {b}" for a, b in pairs[:DETAIL_TERMS])}
         if pairs
         else _("no glossary words across languages"),
+    )
+    add(
+        "meaning",
+        text_scores[2],
+        _("words of similar meaning: %(pairs)s") % {"pairs": ", ".join(f"{a} ↔ {b}" for a, b in similar[:DETAIL_TERMS])}
+        if similar
+        else _("no words of similar meaning across languages"),
     )
     for code, mine, theirs in (
         ("themes", need.themes, offer.themes),

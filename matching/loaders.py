@@ -29,9 +29,11 @@ from matching.engine import (
     weights_with_defaults,
 )
 from matching.load import academic_period, organisation_load
-from matching.models import MatchingWeights, Need, Offer
+from matching.models import Match, MatchingWeights, Need, Offer
 from network.models import Institution, Relationship, TargetGroup, Theme
 from network.selectors import stale_cutoff
+
+DECLINE_KINDS_THAT_TEACH = (Match.DeclineKind.NO_CAPACITY, Match.DeclineKind.NOT_OUR_FIELD)
 
 _lock = threading.Lock()
 _indexes: dict[tuple[str, int | None], tuple[tuple[Any, ...], Collection]] = {}
@@ -186,7 +188,21 @@ def context_for(
                         relationships[key] = last
     period = academic_period(day or timezone.localdate())
     loads = {str(pk): (load.total, load.capacity) for pk, load in organisation_load(organisation_ids, period).items()}
-    return Context(relationships=relationships, loads=loads, names=names())
+    # What partners said when they declined: "no capacity" counts the organisation as full this academic period,
+    # "not our field" keeps that offer out of its suggestions.
+    declines = Match._base_manager.filter(status=Match.Status.DECLINED, decline_kind__in=DECLINE_KINDS_THAT_TEACH)
+    if len(organisation_ids) < 1000:
+        declines = declines.filter(need__organisation_id__in=organisation_ids)
+    declined = set()
+    for organisation, offer, kind, responded in declines.values_list(
+        "need__organisation_id", "offer__public_id", "decline_kind", "responded_at"
+    ):
+        if kind == Match.DeclineKind.NOT_OUR_FIELD:
+            declined.add((str(organisation), str(offer)))
+        elif responded is not None and period.start <= timezone.localdate(responded) <= period.end:
+            taken, capacity = loads.get(str(organisation), (0, 0))
+            loads[str(organisation)] = (max(taken, capacity, 1), capacity)
+    return Context(relationships=relationships, loads=loads, names=names(), declined=frozenset(declined))
 
 
 def _as_need(need: Any) -> NeedRecord:

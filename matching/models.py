@@ -239,6 +239,14 @@ class Match(PublicIdModel, VersionedModel):
         DECLINED = "declined", _("Declined")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
+    class DeclineKind(models.TextChoices):
+        """Why a partner declined, in words the next ranking can use (``matching.loaders.context_for``)."""
+
+        NO_CAPACITY = "no_capacity", _("We have no capacity for it now")
+        NOT_OUR_FIELD = "not_our_field", _("It is not our field")
+        TIMING = "timing", _("The period does not suit us")
+        OTHER = "other", _("Another reason")
+
     need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="matches", verbose_name=_("need"))
     offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="matches", verbose_name=_("offer"))
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="matches")
@@ -260,6 +268,9 @@ class Match(PublicIdModel, VersionedModel):
     response_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
     responded_at = models.DateTimeField(_("responded"), null=True, blank=True)
     decline_reason = models.CharField(_("reason for declining"), max_length=1000, blank=True)
+    decline_kind = models.CharField(
+        _("kind of reason for declining"), max_length=14, choices=DeclineKind.choices, blank=True
+    )
     engagement = models.ForeignKey(
         "engagements.Engagement", on_delete=models.SET_NULL, null=True, blank=True, related_name="matches"
     )

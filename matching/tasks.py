@@ -122,13 +122,26 @@ def send_digest(context: TaskContext, organisation_id: int, base_url: str | None
                 link = _site(base_url) + reverse("match-respond", args=[issue_response_link(match)])
             elif match is not None:
                 continue  # withdrawn or answered meanwhile: nothing to ask any more
-            entries.append({"item": item, "match": match, "link": link})
+            entries.append({"item": item, "match": match, "link": link, "why": _why(match) if match else []})
         organisation = items[0].organisation
         values = {"organisation": organisation, "entries": entries}
         if entries:
             _send(_key(context, "digest"), "digest", values, recipients, language)
         DigestItem.objects.filter(pk__in=[i.pk for i in items]).update(sent_at=timezone.now())
     return len(entries)
+
+
+WHY_REASONS = 3
+
+
+def _why(match: Match) -> list[str]:
+    """The strongest reasons the offer suits the need, in the active language (the partner's): the ranking's own
+    words, worked out again now rather than copied from the coordinator's page in the coordinator's language."""
+    from matching.loaders import explain_pair
+
+    ranked = explain_pair(match.need, match.offer)
+    strongest = sorted((r for r in ranked.reasons if r.points > 0), key=lambda r: -r.points)[:WHY_REASONS]
+    return [f"{reason.label}: {reason.detail}" for reason in strongest]
 
 
 def send_digests(base_url: str | None = None) -> int:

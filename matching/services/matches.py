@@ -203,9 +203,13 @@ def respond_to_match(
     accept: bool,
     name: str = "",
     decline_reason: str = "",
+    decline_kind: str = "",
     attention: Mapping[str, Any] | None = None,
 ) -> Match:
-    """The partner's answer through its mail link: accept (with its side of the checklist) or decline with a reason."""
+    """The partner's answer through its mail link: accept (with its side of the checklist) or decline with a reason.
+
+    The kind of reason feeds the next rankings for the organisation: "no capacity" counts it as full for this
+    academic period, "not our field" keeps the offer out of its suggestions (``matching.loaders.context_for``)."""
     with transaction.atomic():
         match = (
             Match.objects.select_for_update()
@@ -226,18 +230,32 @@ def respond_to_match(
             match.status = Match.Status.ACCEPTED
             Need.objects.filter(pk=match.need_id).update(status=Need.Status.MATCHED, version=F("version") + 1)
         else:
-            match.decline_reason = _reason(
-                decline_reason, "decline_reason", _("Tell the institution briefly why, so it can learn from it.")
-            )
+            if decline_kind not in Match.DeclineKind.values:
+                raise DomainError({"decline_kind": _("Choose why you decline.")})
+            match.decline_kind = decline_kind
+            if decline_kind == Match.DeclineKind.OTHER or (decline_reason or "").strip():
+                match.decline_reason = _reason(
+                    decline_reason, "decline_reason", _("Tell the institution briefly why, so it can learn from it.")
+                )
             match.status = Match.Status.DECLINED
         match.responded_at = timezone.now()
         match.version += 1
-        match.save(update_fields=["attention", "status", "decline_reason", "responded_at", "version", "updated_at"])
+        match.save(
+            update_fields=[
+                "attention",
+                "status",
+                "decline_reason",
+                "decline_kind",
+                "responded_at",
+                "version",
+                "updated_at",
+            ]
+        )
         record(
             None,
             "partner accepted match" if accept else "partner declined match",
             match,
-            changes={"by": name, "reason": match.decline_reason},
+            changes={"by": name, "reason": match.decline_reason, "kind": match.decline_kind},
         )
         if accept and points.side_done(match.attention, "institution"):
             _make_engagement(match, by=None)

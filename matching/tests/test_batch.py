@@ -45,9 +45,10 @@ def test_the_command_ranks_the_documented_example_as_expected():
         ("offer-stadslandbouw", ["need-tuin", "need-huiswerk"]),
     ]
     homework = result["needs"][0]["suggestions"][0]
-    assert points(homework) | {"text": 0, "glossary": 0, "distance": 0} == {
+    assert points(homework) | {"text": 0, "glossary": 0, "meaning": 0, "distance": 0} == {
         "text": 0,
         "glossary": 0,
+        "meaning": 0,
         "themes": 2.0,
         "target_groups": 2.0,
         "period": 1.0,

@@ -401,8 +401,21 @@ class RespondForm(AttentionMixin):
         widget=forms.RadioSelect,
     )
     name = forms.CharField(label=_("Your name"), max_length=200)
+    decline_kind = forms.ChoiceField(
+        label=_("If you decline: why?"),
+        choices=Match.DeclineKind.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "It shapes what is suggested to you next: no capacity, and you are spared for this academic year; "
+            "not your field, and this offer is not suggested to you again."
+        ),
+    )
     decline_reason = forms.CharField(
-        label=_("If you decline: why?"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("In your own words (needed for another reason)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     attention_required = False
 

@@ -12,9 +12,13 @@ from matching.engine import DEFAULT_WEIGHTS, MAX_WEIGHT, REASON_LABELS
 HELP = {
     "text": _("Shared word stems between the need and the offer's title, description and learning goals."),
     "glossary": _("Words the curated Dutch–English glossary pairs across languages."),
+    "meaning": _("Words of similar meaning across languages, from a Dutch–English dictionary of some 18,000 words."),
     "themes": _("Shared themes."),
     "target_groups": _("Shared target groups."),
-    "period": _("Days the periods overlap."),
+    "period": _(
+        "Days the periods overlap. Like capacity, distance, relationship and load, it counts in full only for "
+        "offers of real topical relevance, so it orders relevant offers and never lifts an unrelated one."
+    ),
     "capacity": _("How well the students and hours the offer brings fit what the need can host."),
     "distance": _("How close the campus is to where the need is."),
     "relationship": _("A healthy relationship with the organisation already: continuity before novelty."),

@@ -355,10 +355,15 @@ def test_a_partner_declines_with_a_reason(world, need):
     from django.test import Client
 
     client = Client()
-    assert client.post(link, {"decision": "decline", "name": "Pia"}).status_code == 400
-    assert client.post(link, {"decision": "decline", "name": "Pia", "decline_reason": "Geen tijd"}).status_code == 200
+    refused = client.post(link, {"decision": "decline", "name": "Pia"})
+    assert refused.status_code == 400 and "Kies waarom u afwijst." in refused.content.decode()
+    other = client.post(link, {"decision": "decline", "name": "Pia", "decline_kind": "other"})
+    assert other.status_code == 400
+    answer = {"decision": "decline", "name": "Pia", "decline_kind": "no_capacity", "decline_reason": "Geen tijd"}
+    assert client.post(link, answer).status_code == 200
     match.refresh_from_db()
     assert match.status == "declined" and match.decline_reason == "Geen tijd" and match.engagement is None
+    assert match.decline_kind == "no_capacity"
 
 
 def test_one_digest_per_organisation_gathers_proposals_from_every_institution(world):

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from matching import loaders
+from matching.engine import DEFAULT_WEIGHTS
 from matching.models import Match, MatchingWeights, Need
 from matching.tests.helpers import make_need, make_offer
 from network.models import TargetGroup, Theme
@@ -172,7 +173,16 @@ def test_an_anonymous_visitor_is_sent_to_log_in(world, as_user, need):
 
 
 def settings_data(need: Need, **weights) -> dict:
-    data = {"text": 4, "glossary": 2, "themes": 2, "target_groups": 2, "period": 1, "capacity": 1, "distance": 1}
+    data = {
+        "text": 4,
+        "glossary": 2,
+        "meaning": 2,
+        "themes": 2,
+        "target_groups": 2,
+        "period": 1,
+        "capacity": 1,
+        "distance": 1,
+    }
     return data | {"relationship": 1.5, "load": 2, "need": str(need.public_id), "stamp": ""} | weights
 
 
@@ -274,3 +284,58 @@ def test_the_weights_page_costs_the_same_queries_for_3_or_30_offers(
     loaders.clear_cache()
     with django_assert_max_num_queries(len(small.captured_queries)):
         page(client, url, need=str(need.public_id))
+
+
+# Weights from the office's decisions
+
+
+def test_with_too_few_decisions_the_page_says_how_many_it_needs(world, as_user, need, offers):
+    html = as_user(world.coordinator).post(reverse("matching-settings"), {"action": "propose"}).content.decode()
+    assert "Your institution has made 0 decisions that can be compared; weights are proposed from 20 on." in html
+    assert not MatchingWeights.objects.exists()
+
+
+def test_weights_fitted_on_the_offices_decisions_are_proposed_and_adopted_only_by_saving(world, as_user):
+    client = as_user(world.coordinator)
+    # The office keeps choosing the offer that fits the hours the organisation can guide, where the default
+    # weights put first the one that repeats the need's words but brings far more students than asked.
+    wordy = make_offer(
+        world.a,
+        by=world.coordinator,
+        title="Huiswerkbegeleiding voor kinderen",
+        description="Kinderen uit de buurt helpen met hun huiswerk.",
+        students=12,
+        hours_per_student=40,
+    )
+    chosen = make_offer(
+        world.a,
+        by=world.coordinator,
+        title="Huiswerkklas",
+        description="Kinderen helpen.",
+        students=2,
+        hours_per_student=20,
+    )
+    needs = [make_need(world.org, by=world.coordinator, effort_hours=40, max_students=2) for _ in range(21)]
+    loaders.clear_cache()
+    first = titles(page(client, reverse("need-suggestions", args=[needs[0].public_id])))
+    assert first[0] == wordy.title, "the default weights prefer the offer with the need's words"
+    for need in needs:
+        response = client.post(
+            reverse("match-propose", args=[need.public_id]), {"offer": str(chosen.public_id), "channel": "contact"}
+        )
+        assert response.status_code == 302
+    response = client.post(reverse("matching-settings"), {"action": "propose", "need": str(needs[0].public_id)})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Fitted on your latest 21 decisions." in html
+    assert "Current and proposed weights" in html and "Your decisions" in html and "<strong>" in html
+    assert not MatchingWeights.objects.exists(), "a proposal saves nothing"
+    # The coordinator adopts the proposal with the save button: now the office's choice comes first.
+    data = {code: re.search(rf'name="{code}"[^>]*value="([^"]+)"', html).group(1) for code in DEFAULT_WEIGHTS}
+    assert data != {code: f"{value}" for code, value in DEFAULT_WEIGHTS.items()}
+    saved = client.post(reverse("matching-settings"), data | {"action": "save", "stamp": "", "need": ""})
+    assert saved.status_code == 302
+    assert MatchingWeights.objects.filter(institution=world.a).exists()
+    fresh = make_need(world.org, by=world.coordinator, effort_hours=40, max_students=2)
+    loaders.clear_cache()
+    assert titles(page(client, reverse("need-suggestions", args=[fresh.public_id])))[0] == chosen.title

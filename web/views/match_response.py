@@ -54,6 +54,7 @@ def match_respond(request: HttpRequest, token: str) -> HttpResponse:
                 accept=accept,
                 name=form.cleaned_data["name"],
                 decline_reason=form.cleaned_data["decline_reason"],
+                decline_kind=form.cleaned_data["decline_kind"],
                 attention=form.answers() if accept else None,
             )
         except DomainError as error:

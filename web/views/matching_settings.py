@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.access import get_for_user_or_404, require
 from lib.errors import DomainError
 from matching.engine import DEFAULT_WEIGHTS
+from matching.learning import MIN_DECISIONS, propose_for_institution
 from matching.models import Need
 from matching.weights import current_weights, save_weights, trial_ranking
 from web.forms.matching_settings import WeightsForm
@@ -69,7 +70,9 @@ def _preview(user: Any, chosen: str, weights: dict[str, float] | None, saved: di
     return {"preview_need": need, "preview_rows": rows, "preview_changed": weights is not None and weights != saved}
 
 
-def _page(request: HttpRequest, form: WeightsForm, saved: dict[str, float], *, status: int = 200) -> HttpResponse:
+def _page(
+    request: HttpRequest, form: WeightsForm, saved: dict[str, float], *, status: int = 200, proposal: Any = None
+) -> HttpResponse:
     user: Any = request.user
     chosen = (form.data.get("need") if form.is_bound else form.initial.get("need")) or ""
     context = {
@@ -77,9 +80,37 @@ def _page(request: HttpRequest, form: WeightsForm, saved: dict[str, float], *, s
         "form": form,
         "can_change": user.has_perm("matching.change_matching_weights"),
         "defaults": DEFAULT_WEIGHTS,
+        "proposal": proposal,
+        "proposal_rows": _proposal_rows(proposal, form),
+        "min_decisions": MIN_DECISIONS,
         **_preview(user, chosen, form.valid_weights(), saved),
     }
     return render(request, "web/suggestions/settings.html", context, status=status)
+
+
+def _proposal_rows(proposal: Any, form: WeightsForm) -> list[dict[str, Any]]:
+    if proposal is None or proposal.proposed is None:
+        return []
+    return [
+        {
+            "label": form.fields[code].label,
+            "current": proposal.current[code],
+            "proposed": proposal.proposed[code],
+            "changed": proposal.current[code] != proposal.proposed[code],
+        }
+        for code in DEFAULT_WEIGHTS
+    ]
+
+
+def _propose(request: HttpRequest, saved: dict[str, float], stamp: str, chosen: str, needs: Any) -> HttpResponse:
+    """Weights fitted on the institution's decisions, put on the form beside the saved ones: nothing is saved
+    until the coordinator saves them."""
+    proposal = propose_for_institution(request.user.institution)  # type: ignore[union-attr]
+    if proposal.proposed is None:
+        form = WeightsForm(initial={**saved, "stamp": stamp, "need": chosen}, needs=needs)
+    else:
+        form = WeightsForm({**proposal.proposed, "stamp": stamp, "need": chosen}, needs=needs)
+    return _page(request, form, saved, proposal=proposal)
 
 
 @login_required
@@ -92,6 +123,10 @@ def matching_settings(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         form = WeightsForm(initial={**saved, "stamp": stamp, "need": chosen}, needs=needs)
         return _page(request, form, saved)
+    if request.POST.get("action") == "propose":
+        if user.institution is None:
+            raise Http404
+        return _propose(request, saved, stamp, chosen, needs)
     form = WeightsForm(request.POST, needs=needs)
     if request.POST.get("action") != "save":
         return _page(request, form, saved, status=200 if form.is_valid() else 400)

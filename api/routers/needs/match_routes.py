@@ -46,6 +46,9 @@ class MatchOut(Schema):
     message: str
     proposed_at: dt.datetime
     decline_reason: str
+    decline_kind: str = Field(
+        description="Why the partner declined: `no_capacity`, `not_our_field`, `timing`, `other`, or empty."
+    )
     version: int
 
     @staticmethod

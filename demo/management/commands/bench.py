@@ -113,6 +113,17 @@ def other_timings(progress: Any, scale: float = 1.0) -> list[tuple[str, str, str
             "< 120 s",
         ),
     ]
+    from matching.evaluation import evaluate, load
+
+    progress("  matching quality on the labelled evaluation set (manage.py match_eval)")
+    quality = evaluate()
+    timings.append(
+        (
+            f"Matching evaluation set ({quality.needs} needs, {len(load().collection)} offers): hit@1 / hit@3 / MRR",
+            f"{quality.hit_at_1:.1%} / {quality.hit_at_3:.1%} / {quality.mrr:.3f}",
+            "≥ 90 % / 100 %",
+        )
+    )
     rows = max(1000, round(100_000 * scale))
     progress(f"  importing {rows:,} organisation rows with preview, twice, then undoing")
     from imports.bench import bench_import
