@@ -67,9 +67,10 @@ LOADTEST_DATABASES ?= sqlite,postgresql
 LOADTEST_USERS ?= 100
 LOADTEST_SECONDS ?= 75
 LOADTEST_POSTGRES ?= postgres://postgres@127.0.0.1:5432/brug_load
+LOADTEST_REDIS ?= redis://127.0.0.1:6379/0
 loadtest: $(STAMP)
 	$(BIN)/python bench/loadtest.py --databases $(LOADTEST_DATABASES) --users $(LOADTEST_USERS) \
-		--run-time $(LOADTEST_SECONDS) --postgres $(LOADTEST_POSTGRES)
+		--run-time $(LOADTEST_SECONDS) --postgres $(LOADTEST_POSTGRES) --redis $(LOADTEST_REDIS)
 
 bench: $(STAMP) $(SECRET_KEY_FILE)
 	$(KEYED) $(BIN)/python manage.py bench
