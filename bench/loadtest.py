@@ -237,6 +237,7 @@ def run_one(database: str, args: argparse.Namespace, workdir: Path) -> dict[str,
         "locked": len(re.findall(r"database is locked", server_log)),
         "server_errors": len(re.findall(r'"status": 5\d\d|Internal Server Error', server_log)),
         "elapsed": elapsed,
+        "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
 
 
@@ -263,7 +264,7 @@ def section(result: dict[str, Any], args: argparse.Namespace) -> str:
     worst = max((float(r["95%"]) for r in reads), default=0.0)
     failures = sum(int(r["Failure Count"]) for r in rows)
     sizes = result["plan"].get("sizes", {})
-    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    when = result["when"]
     cache = "a folder of files (as `make run`)" if database == "sqlite" else "Redis (as compose.yaml)"
     lines = [
         f"<!-- load:{database} -->",
@@ -279,6 +280,8 @@ def section(result: dict[str, Any], args: argparse.Namespace) -> str:
         "",
     ]
     if total:
+        per_cpu = int(total["Request Count"]) / max(result["cpu_seconds"], 1)
+        own = "SQLite's work included: it runs inside" if database == "sqlite" else "PostgreSQL's own not counted"
         lines += [
             f"- **{float(total['Requests/s']):.1f} requests per second** overall, {int(total['Request Count']):,} "
             f"requests, {failures} failed; p50 {ms(total['50%'])} ms, p95 {ms(total['95%'])} ms, "
@@ -290,9 +293,9 @@ def section(result: dict[str, Any], args: argparse.Namespace) -> str:
             f"{result['server_errors']}.",
             f"- The server's processes used {result['cpu_seconds']:.0f} s of CPU in {result['elapsed']:.0f} s "
             f"({result['cpu_seconds'] / max(result['elapsed'], 1):.2f} of the {os.cpu_count()} cores); the "
-            f"machine's load average reached {result['load']:.1f} (other work included). Per second of server "
-            f"CPU it answered {int(total['Request Count']) / max(result['cpu_seconds'], 1):.1f} requests: the "
-            "figure that does not depend on what else ran.",
+            f"machine's load average reached {result['load']:.1f} (other work included). Per second of the web "
+            f"server's CPU ({own}) it answered {per_cpu:.1f} requests: the figure that "
+            "depends least on what else ran.",
             "",
         ]
     lines += [
@@ -340,13 +343,19 @@ Machine: {machine}.
 def write(results: list[dict[str, Any]], args: argparse.Namespace) -> Path:
     output = Path(args.output)
     kept: dict[str, str] = {}
+    notes = ""
     if output.exists():
-        for match in re.finditer(r"<!-- load:(\w+) -->.*?<!-- /load:\1 -->", output.read_text(), re.S):
+        text = output.read_text()
+        for match in re.finditer(r"<!-- load:(\w+) -->.*?<!-- /load:\1 -->", text, re.S):
             kept[match.group(1)] = match.group(0)
+        # A hand-written reading of the figures, kept between the markers.
+        found = re.search(r"<!-- notes -->.*?<!-- /notes -->", text, re.S)
+        notes = found.group(0) + "\n\n" if found else ""
     for result in results:
         kept[result["database"]] = section(result, args)
     machine = f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    body = HEADER.format(machine=machine) + "\n" + "\n\n".join(kept[k] for k in ("sqlite", "postgresql") if k in kept)
+    sections = "\n\n".join(kept[k] for k in ("sqlite", "postgresql") if k in kept)
+    body = HEADER.format(machine=machine) + "\n" + notes + sections
     output.write_text(body + "\n")
     return output
 
