@@ -53,7 +53,7 @@ class Stack:
         self.start(name, "web", BRUG_BIND=f"127.0.0.1:{port}", **extra)
         return f"http://127.0.0.1:{port}"
 
-    def wait_healthy(self, name: str, base: str, timeout: float = 120) -> None:
+    def wait_healthy(self, name: str, base: str, timeout: float = 240) -> None:
         deadline = time.monotonic() + timeout
         while True:
             process = self.processes[name]
