@@ -161,11 +161,13 @@ def run_one(database: str, args: argparse.Namespace, workdir: Path) -> dict[str,
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = workdir / f"server-{database}.log"
+    env = server_env(database, found, args, port, workdir, key)
+    server_env_prefix = env.get("BRUG_CACHE_PREFIX", "")
     with log.open("wb") as out:
         server = subprocess.Popen(
             [str(ROOT / "bin" / "brug-entrypoint"), "web"],
             cwd=ROOT,
-            env=server_env(database, found, args, port, workdir, key),
+            env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -224,6 +226,8 @@ def run_one(database: str, args: argparse.Namespace, workdir: Path) -> dict[str,
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+        if database == "postgresql":
+            forget_cache(args.redis, server_env_prefix)
     server_log = log.read_text(errors="replace")
     return {
         "database": database,
@@ -239,6 +243,18 @@ def run_one(database: str, args: argparse.Namespace, workdir: Path) -> dict[str,
         "elapsed": elapsed,
         "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
+
+
+def forget_cache(url: str, prefix: str) -> None:
+    """The run's keys in Redis (under a prefix of its own) go with it."""
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=2)
+        for key in client.scan_iter(f"{prefix}:*"):
+            client.delete(key)
+    except redis.RedisError as error:
+        print(f"  could not remove the cache keys {prefix}:*: {error}")
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
