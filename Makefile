@@ -16,7 +16,7 @@ PORT ?= 8000
 SECRET_KEY_FILE := .brug-secret-key
 KEYED := BRUG_SECRET_KEY_FILE="$(CURDIR)/$(SECRET_KEY_FILE)"
 
-.PHONY: run dev test bench lint format messages check-messages worker scheduler lock clean
+.PHONY: run dev test test-production loadtest bench lint format messages check-messages worker scheduler lock clean
 
 $(STAMP): $(REQUIREMENTS)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Brug needs Python 3.11 or newer")'
@@ -55,6 +55,22 @@ tests/idp/node_modules/.package-lock.json: tests/idp/package-lock.json
 
 test: $(STAMP) tests/idp/node_modules/.package-lock.json
 	$(BIN)/python -m pytest -n auto -p no:cacheprovider
+
+# Production proved as processes (tests/production/test_smoke_processes.py): two gunicorn servers, two
+# workers and the scheduler over one PostgreSQL database and one Redis; skipped when either is missing.
+test-production: $(STAMP)
+	$(BIN)/python -m pytest -p no:cacheprovider -rs tests/production/test_smoke_processes.py
+
+# Locust against the production server on the region-scale benchmark database (made once, then reused),
+# on SQLite and PostgreSQL; writes bench/results-load.md. 127.0.0.1 only, bounded in users and time.
+LOADTEST_DATABASES ?= sqlite,postgresql
+LOADTEST_USERS ?= 100
+LOADTEST_SECONDS ?= 75
+LOADTEST_POSTGRES ?= postgres://postgres@127.0.0.1:5432/brug_load
+LOADTEST_REDIS ?= redis://127.0.0.1:6379/0
+loadtest: $(STAMP)
+	$(BIN)/python bench/loadtest.py --databases $(LOADTEST_DATABASES) --users $(LOADTEST_USERS) \
+		--run-time $(LOADTEST_SECONDS) --postgres $(LOADTEST_POSTGRES) --redis $(LOADTEST_REDIS)
 
 bench: $(STAMP) $(SECRET_KEY_FILE)
 	$(KEYED) $(BIN)/python manage.py bench

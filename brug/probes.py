@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Min, Q
@@ -52,7 +52,8 @@ def check_cache() -> dict[str, Any]:
     cache.set(key, value, timeout=10)
     found = cache.get(key)
     cache.delete(key)
-    return {"ok": found == value, "backend": type(cache).__name__}
+    # The backend's class (RedisCache, FileBasedCache), not that of the ``cache`` proxy in front of it.
+    return {"ok": found == value, "backend": type(caches[DEFAULT_CACHE_ALIAS]).__name__}
 
 
 def check_migrations() -> dict[str, Any]:
