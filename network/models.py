@@ -474,7 +474,8 @@ class Interaction(PublicIdModel):
         verbose_name_plural = _("contact moments")
         indexes = [
             models.Index(fields=["relationship", "-occurred_on", "-id"]),
-            models.Index(fields=["institution", "-occurred_on"]),
+            # The dashboard's newest contact moments: read from the index in the list's order, no sort.
+            models.Index(fields=["institution", "-occurred_on", "-id"]),
         ]
 
     def __str__(self) -> str:
