@@ -16,12 +16,12 @@ The flags, as stated on the page:
   (``assessment.scoring.latest_perception_gaps``) is at least
   ``PERCEPTION_GAP_FLAG`` points.
 
-No flag runs a subquery per partnership. The last contact of every listed
-partnership comes from three grouped queries (its parties, then the newest
-contact per organisation, ``network.selectors.newest_contact_per_organisation``);
-the owner and assessment flags are membership tests against sets the database
-computes once per statement (``pk IN (SELECT ...)`` that does not refer to the
-outer row). The last two come from the bulk
+No flag runs a subquery per partnership: each is a membership test against a
+set the database computes once per statement (``pk IN (SELECT ...)`` that
+does not refer to the listed row). The set of partnerships in touch probes the
+organisation index of each party once (``network.selectors.in_touch``); the
+last contact shown on a page comes from three grouped queries for that page
+(``network.selectors.newest_contact_per_organisation``). The last two come from the bulk
 functions of ``health.equity`` and ``assessment.scoring``, called once for the
 ids of the (filtered) list, restricted to the partnerships that have
 contributions or assessment rounds at all; their answer becomes an annotation
@@ -43,7 +43,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from engagements.models import Engagement
 from network.models import Institution, Person
-from network.selectors import newest_contact_per_organisation, stale_cutoff
+from network.selectors import in_touch, newest_contact_per_organisation, stale_cutoff
 from partnerships.continuum import ASSESSMENT_VALID_DAYS, EvidenceRecord
 from partnerships.models import Partnership, PartnershipParty
 
@@ -97,8 +97,7 @@ def _last_contacts(partnerships: Any, institution: Institution) -> dict[int, dt.
     )
     if not parties:
         return {}
-    organisations = PartnershipParty.objects.filter(partnership_id__in=partnerships).values("organisation_id")
-    newest = newest_contact_per_organisation(institution, organisations)
+    newest = newest_contact_per_organisation(institution, sorted({organisation for _p, organisation in parties}))
     contacts: dict[int, dt.date] = {}
     for partnership_id, organisation_id in parties:
         day = newest.get(organisation_id)
@@ -118,7 +117,6 @@ class HealthList:
 
     queryset: QuerySet[Partnership]
     gaps: dict[int, float]
-    contacts: dict[int, dt.date] = field(default_factory=dict)
 
 
 def with_health(
@@ -126,10 +124,10 @@ def with_health(
 ) -> HealthList:
     """Annotate every flag and order worst first; ``queryset`` holds partnerships the institution leads.
 
-    A fixed number of queries is run here (the partnerships with contributions or rounds, one-sidedness, the
-    perception gaps, the last contacts); the rest is SQL in the returned queryset, where every flag is a
-    membership test against a set computed once per statement, never a subquery per partnership. The
-    result's ``contacts`` gives each listed partnership's last contact, for ``health_rows``.
+    At most three queries are run here (the partnerships with contributions or rounds, one-sidedness and the
+    perception gaps, the last only when some partnership has rounds); the rest is SQL in the returned
+    queryset, where every flag is a membership test against a set the database computes once per statement
+    (``pk IN (SELECT ...)`` that does not refer to the listed row), never a subquery per partnership.
     """
     from assessment.models import Round
     from assessment.scoring import latest_perception_gaps
@@ -151,14 +149,13 @@ def with_health(
     gaps = latest_perception_gaps(sorted({pk for pk, kind in candidates if kind == "r"}))
     wide = [pk for pk, gap in gaps.items() if gap >= PERCEPTION_GAP_FLAG]
 
-    contacts = _last_contacts(listed, institution)
-    in_touch = sorted(pk for pk, day in contacts.items() if day >= cutoff)
     led = Q(partnership__institution_id=institution.pk)
+    contacted = PartnershipParty.objects.filter(led).filter(in_touch(institution, cutoff)).values("partnership_id")
     active_owners = Partnership.owners.through.objects.filter(led, person__is_active=True).order_by()
     one_owner = active_owners.values("partnership_id").annotate(n=Count("*")).filter(n=1).values("partnership_id")
     recent_round = Round.objects.filter(led, created_at__gte=since).values("partnership_id")
     queryset = queryset.annotate(
-        flag_stale=_flag(~Q(pk__in=in_touch)),
+        flag_stale=_flag(~Q(pk__in=contacted)),
         flag_no_owner=_flag(Q(orphaned=True) | ~Q(pk__in=active_owners.values("partnership_id"))),
         flag_one_owner=_flag(Q(orphaned=False) & Q(pk__in=one_owner)),
         flag_overdue=_flag(~Q(pk__in=recent_round) | Q(next_evaluation_on__lt=today)),
@@ -167,7 +164,7 @@ def with_health(
     )
     severity = sum((F(f"flag_{code}") * weight for code, weight in WEIGHTS.items()), start=Value(0))
     ordered = queryset.annotate(severity=severity).order_by("-severity", F("title").asc(), "id")
-    return HealthList(queryset=ordered, gaps=gaps, contacts=contacts)
+    return HealthList(queryset=ordered, gaps=gaps)
 
 
 def filter_flag(queryset: QuerySet[Partnership], flag: str) -> QuerySet[Partnership]:
@@ -200,7 +197,6 @@ def health_rows(
     institution: Institution,
     *,
     gaps: dict[int, float],
-    contacts: dict[int, dt.date] | None = None,
     today: dt.date | None = None,
 ) -> list[HealthRow]:
     """The flags of the partnerships of one page (from ``with_health``), each with its records."""
@@ -208,8 +204,7 @@ def health_rows(
     wide = [p.pk for p in partnerships if p.flag_perception_gap]
     rounds = _latest_answered_rounds(wide) if wide else {}
     months = institution.stale_after_months
-    if contacts is None:
-        contacts = _last_contacts([p.pk for p in partnerships], institution) if partnerships else {}
+    contacts = _last_contacts([p.pk for p in partnerships], institution) if partnerships else {}
     rows = []
     for p in partnerships:
         owners = EvidenceRecord("owners", str(p.public_id), p.title)

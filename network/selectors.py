@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from network.models import SOFAR_ORDER, Institution, Relationship, SofarRole
@@ -114,6 +114,21 @@ def is_stale(relationship: Relationship, cutoff: dt.date) -> bool:
     """``stale`` for one relationship already in memory."""
     return relationship.status == Relationship.Status.ACTIVE and (
         relationship.last_contact_on is None or relationship.last_contact_on < cutoff
+    )
+
+
+def in_touch(institution: Institution, cutoff: dt.date, organisation: str = "organisation_id") -> Q:
+    """Rows whose organisation (the field ``organisation``) the institution has had contact with since ``cutoff``,
+    at either end of a relationship and whatever its status.
+
+    The other side of the stale rule, for what gathers organisations: a partnership has no recent contact
+    when none of its organisations is in touch (``health.overview``). Each test is one probe of the
+    organisation's index (``Relationship`` indexes its ends with the institution and the last contact); use it
+    inside a set the database computes once, never per listed row.
+    """
+    recent = Relationship.objects.filter(institution_id=institution.pk, last_contact_on__gte=cutoff)
+    return Q(Exists(recent.filter(a_organisation_id=OuterRef(organisation)))) | Q(
+        Exists(recent.filter(b_organisation_id=OuterRef(organisation)))
     )
 
 

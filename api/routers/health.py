@@ -428,7 +428,7 @@ def health_overview(request: HttpRequest, filters: Query[OverviewFilters], page:
             Prefetch("parties", queryset=PartnershipParty.objects.select_related("organisation").order_by("id"))
         )[start : start + size]
     )
-    rows = health_rows(shown, institution, gaps=health.gaps, contacts=health.contacts)
+    rows = health_rows(shown, institution, gaps=health.gaps)
     return {
         "count": partnerships.count(),
         "stale_after_months": institution.stale_after_months,

@@ -32,7 +32,7 @@ def health_overview(request: HttpRequest) -> HttpResponse:
             "partnership": row.partnership,
             "flags": [{"level": f.level, "text": f.text, "records": linked(f.records)} for f in row.flags],
         }
-        for row in health_rows(list(page.object_list), institution, gaps=health.gaps, contacts=health.contacts)
+        for row in health_rows(list(page.object_list), institution, gaps=health.gaps)
     ]
     context = {
         "nav": "health",
