@@ -30,7 +30,7 @@ from engagements.models import Course, Engagement
 from network.models import Campus, Interaction, Organisation, Person, Relationship
 from partnerships.models import Partnership
 
-BUDGET_MS = 200.0
+BUDGET_MS = 50.0
 SLOW_MS = 1000.0
 SLOW_RUNS = 5
 PLACEHOLDER = b"coming soon"

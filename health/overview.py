@@ -16,7 +16,12 @@ The flags, as stated on the page:
   (``assessment.scoring.latest_perception_gaps``) is at least
   ``PERCEPTION_GAP_FLAG`` points.
 
-The first three are SQL annotations. The last two come from the bulk
+No flag runs a subquery per partnership: each is a membership test against a
+set the database computes once per statement (``pk IN (SELECT ...)`` that
+does not refer to the listed row). The set of partnerships in touch probes the
+organisation index of each party once (``network.selectors.in_touch``); the
+last contact shown on a page comes from three grouped queries for that page
+(``network.selectors.newest_contact_per_organisation``). The last two come from the bulk
 functions of ``health.equity`` and ``assessment.scoring``, called once for the
 ids of the (filtered) list, restricted to the partnerships that have
 contributions or assessment rounds at all; their answer becomes an annotation
@@ -31,15 +36,14 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from engagements.models import Engagement
-from network.models import Institution, Person, Relationship
-from network.selectors import stale_cutoff
+from network.models import Institution, Person
+from network.selectors import in_touch, newest_contact_per_organisation, stale_cutoff
 from partnerships.continuum import ASSESSMENT_VALID_DAYS, EvidenceRecord
 from partnerships.models import Partnership, PartnershipParty
 
@@ -83,18 +87,23 @@ class HealthRow:
         return not self.flags
 
 
-def _last_contact(side: str) -> Subquery:
-    parties = PartnershipParty.objects.filter(partnership_id=OuterRef(OuterRef("pk"))).values("organisation_id")
-    newest = (
-        Relationship.objects.filter(
-            institution_id=OuterRef("institution_id"), **{f"{side}_organisation_id__in": parties}
-        )
+def _last_contacts(partnerships: Any, institution: Institution) -> dict[int, dt.date]:
+    """The newest contact of the institution with any organisation of each partnership (ids or a subquery of
+    ids); partnerships without any contact are left out. Three queries, none per partnership."""
+    parties = list(
+        PartnershipParty.objects.filter(partnership_id__in=partnerships)
         .order_by()
-        .values("institution_id")
-        .annotate(newest=Max("last_contact_on"))
-        .values("newest")
+        .values_list("partnership_id", "organisation_id")
     )
-    return Subquery(newest)
+    if not parties:
+        return {}
+    newest = newest_contact_per_organisation(institution, sorted({organisation for _p, organisation in parties}))
+    contacts: dict[int, dt.date] = {}
+    for partnership_id, organisation_id in parties:
+        day = newest.get(organisation_id)
+        if day is not None and (partnership_id not in contacts or day > contacts[partnership_id]):
+            contacts[partnership_id] = day
+    return contacts
 
 
 def _flag(condition: Q) -> Case:
@@ -113,8 +122,13 @@ class HealthList:
 def with_health(
     queryset: QuerySet[Partnership], institution: Institution, *, today: dt.date | None = None
 ) -> HealthList:
-    """Annotate every flag and order worst first. Four queries are run here (the ids, one-sidedness and two
-    for the perception gaps); the rest is SQL in the returned queryset."""
+    """Annotate every flag and order worst first; ``queryset`` holds partnerships the institution leads.
+
+    At most three queries are run here (the partnerships with contributions or rounds, one-sidedness and the
+    perception gaps, the last only when some partnership has rounds); the rest is SQL in the returned
+    queryset, where every flag is a membership test against a set the database computes once per statement
+    (``pk IN (SELECT ...)`` that does not refer to the listed row), never a subquery per partnership.
+    """
     from assessment.models import Round
     from assessment.scoring import latest_perception_gaps
     from engagements.models import Contribution
@@ -123,40 +137,28 @@ def with_health(
     today = today or timezone.localdate()
     cutoff = stale_cutoff(institution, today)
     since = timezone.now() - dt.timedelta(days=ASSESSMENT_VALID_DAYS)
-    candidates = list(
-        queryset.order_by()
-        .annotate(
-            has_contributions=Exists(Contribution.objects.filter(engagement__partnership_id=OuterRef("pk"))),
-            has_rounds=Exists(Round.objects.filter(partnership_id=OuterRef("pk"))),
-        )
-        .filter(Q(has_contributions=True) | Q(has_rounds=True))
-        .values_list("pk", "has_contributions", "has_rounds")
+    listed = queryset.order_by().values("pk")
+    contributed = (
+        Contribution.objects.filter(engagement__partnership_id__in=listed)
+        .order_by()
+        .values_list("engagement__partnership_id", Value("c"))
     )
-    one_sided = one_sided_partnership_ids([pk for pk, contributed, _r in candidates if contributed])
-    gaps = latest_perception_gaps([pk for pk, _c, assessed in candidates if assessed])
+    assessed = Round.objects.filter(partnership_id__in=listed).order_by().values_list("partnership_id", Value("r"))
+    candidates = set(contributed.union(assessed))
+    one_sided = one_sided_partnership_ids(sorted({pk for pk, kind in candidates if kind == "c"}))
+    gaps = latest_perception_gaps(sorted({pk for pk, kind in candidates if kind == "r"}))
     wide = [pk for pk, gap in gaps.items() if gap >= PERCEPTION_GAP_FLAG]
 
-    owners = (
-        Partnership.owners.through.objects.filter(partnership_id=OuterRef("pk"), person__is_active=True)
-        .order_by()
-        .values("partnership_id")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    recent_round = Round.objects.filter(partnership_id=OuterRef("pk"), created_at__gte=since)
+    led = Q(partnership__institution_id=institution.pk)
+    contacted = PartnershipParty.objects.filter(led).filter(in_touch(institution, cutoff)).values("partnership_id")
+    active_owners = Partnership.owners.through.objects.filter(led, person__is_active=True).order_by()
+    one_owner = active_owners.values("partnership_id").annotate(n=Count("*")).filter(n=1).values("partnership_id")
+    recent_round = Round.objects.filter(led, created_at__gte=since).values("partnership_id")
     queryset = queryset.annotate(
-        contact_a=_last_contact("a"),
-        contact_b=_last_contact("b"),
-        active_owners=Coalesce(Subquery(owners), Value(0)),
-        has_recent_round=Exists(recent_round),
-    )
-    never_or_old = Q(contact_a__isnull=True) | Q(contact_a__lt=cutoff)
-    never_or_old_b = Q(contact_b__isnull=True) | Q(contact_b__lt=cutoff)
-    queryset = queryset.annotate(
-        flag_stale=_flag(never_or_old & never_or_old_b),
-        flag_no_owner=_flag(Q(orphaned=True) | Q(active_owners=0)),
-        flag_one_owner=_flag(Q(orphaned=False, active_owners=1)),
-        flag_overdue=_flag(Q(has_recent_round=False) | Q(next_evaluation_on__lt=today)),
+        flag_stale=_flag(~Q(pk__in=contacted)),
+        flag_no_owner=_flag(Q(orphaned=True) | ~Q(pk__in=active_owners.values("partnership_id"))),
+        flag_one_owner=_flag(Q(orphaned=False) & Q(pk__in=one_owner)),
+        flag_overdue=_flag(~Q(pk__in=recent_round) | Q(next_evaluation_on__lt=today)),
         flag_one_sided=_flag(Q(pk__in=sorted(one_sided))),
         flag_perception_gap=_flag(Q(pk__in=sorted(wide))),
     )
@@ -202,11 +204,12 @@ def health_rows(
     wide = [p.pk for p in partnerships if p.flag_perception_gap]
     rounds = _latest_answered_rounds(wide) if wide else {}
     months = institution.stale_after_months
+    contacts = _last_contacts([p.pk for p in partnerships], institution) if partnerships else {}
     rows = []
     for p in partnerships:
         owners = EvidenceRecord("owners", str(p.public_id), p.title)
         flags: list[Flag] = []
-        last_contact = max((d for d in (p.contact_a, p.contact_b) if d is not None), default=None)
+        last_contact = contacts.get(p.pk)
         p.last_contact = last_contact  # type: ignore[attr-defined]
         if p.flag_no_owner:
             flags.append(Flag(NO_OWNER, "bad", _("No owner: nobody inside the institution looks after it."), [owners]))

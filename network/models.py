@@ -388,8 +388,9 @@ class Relationship(PublicIdModel, VersionedModel):
             # The list's own order, so a page is read from the index without sorting.
             models.Index(fields=["institution", "-last_contact_on", "id"]),
             models.Index(fields=["institution", "orphaned", "status"]),
-            models.Index(fields=["a_organisation", "institution"]),
-            models.Index(fields=["b_organisation", "institution"]),
+            # With the last contact, so the newest contact per organisation is read from the index alone.
+            models.Index(fields=["a_organisation", "institution", "last_contact_on"]),
+            models.Index(fields=["b_organisation", "institution", "last_contact_on"]),
             models.Index(fields=["a_person"]),
             models.Index(fields=["b_person"]),
         ]
@@ -474,7 +475,8 @@ class Interaction(PublicIdModel):
         verbose_name_plural = _("contact moments")
         indexes = [
             models.Index(fields=["relationship", "-occurred_on", "-id"]),
-            models.Index(fields=["institution", "-occurred_on"]),
+            # The dashboard's newest contact moments: read from the index in the list's order, no sort.
+            models.Index(fields=["institution", "-occurred_on", "-id"]),
         ]
 
     def __str__(self) -> str:

@@ -7,8 +7,9 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from network.models import SOFAR_ORDER, Institution, Relationship, SofarRole
@@ -98,12 +99,65 @@ def stale_cutoff(institution: Institution, today: dt.date | None = None) -> dt.d
     return dt.date(target_year, target_month, day)
 
 
+def stale(cutoff: dt.date, prefix: str = "") -> Q:
+    """The rule "stale relationship", written once: active, and no contact since ``cutoff`` (or never).
+
+    ``prefix`` reaches the relationship through a relation (``"relationship__"``); ``cutoff`` comes from
+    ``stale_cutoff`` of the relationship's institution.
+    """
+    return Q(**{f"{prefix}status": Relationship.Status.ACTIVE}) & (
+        Q(**{f"{prefix}last_contact_on__lt": cutoff}) | Q(**{f"{prefix}last_contact_on__isnull": True})
+    )
+
+
+def is_stale(relationship: Relationship, cutoff: dt.date) -> bool:
+    """``stale`` for one relationship already in memory."""
+    return relationship.status == Relationship.Status.ACTIVE and (
+        relationship.last_contact_on is None or relationship.last_contact_on < cutoff
+    )
+
+
+def in_touch(institution: Institution, cutoff: dt.date, organisation: str = "organisation_id") -> Q:
+    """Rows whose organisation (the field ``organisation``) the institution has had contact with since ``cutoff``,
+    at either end of a relationship and whatever its status.
+
+    The other side of the stale rule, for what gathers organisations: a partnership has no recent contact
+    when none of its organisations is in touch (``health.overview``). Each test is one probe of the
+    organisation's index (``Relationship`` indexes its ends with the institution and the last contact); use it
+    inside a set the database computes once, never per listed row.
+    """
+    recent = Relationship.objects.filter(institution_id=institution.pk, last_contact_on__gte=cutoff)
+    return Q(Exists(recent.filter(a_organisation_id=OuterRef(organisation)))) | Q(
+        Exists(recent.filter(b_organisation_id=OuterRef(organisation)))
+    )
+
+
+def newest_contact_per_organisation(institution: Institution, organisations: Any) -> dict[int, dt.date]:
+    """The institution's newest contact with each of ``organisations`` (ids, or a subquery of ids), at either
+    end of a relationship, whatever its status; organisations never contacted are left out.
+
+    The other side of the stale rule, for what gathers organisations: a partnership has no recent contact
+    when none of its organisations has a contact since the cut-off (``health.overview``). Two grouped
+    queries, read through the organisation's index, whatever the number of organisations.
+    """
+    newest: dict[int, dt.date] = {}
+    for side in ("a", "b"):
+        rows = (
+            Relationship.objects.filter(institution_id=institution.pk, **{f"{side}_organisation_id__in": organisations})
+            .order_by()
+            .values_list(f"{side}_organisation_id")
+            .annotate(newest=Max("last_contact_on"))
+        )
+        for organisation_id, day in rows:
+            if day is not None and (organisation_id not in newest or day > newest[organisation_id]):
+                newest[organisation_id] = day
+    return newest
+
+
 def stale_relationships(institution: Institution) -> QuerySet[Relationship]:
     """Active relationships without contact since the institution's threshold (or never)."""
-    cutoff = stale_cutoff(institution)
     return (
-        Relationship.objects.filter(institution=institution, status=Relationship.Status.ACTIVE)
-        .filter(Q(last_contact_on__lt=cutoff) | Q(last_contact_on__isnull=True))
+        Relationship.objects.filter(stale(stale_cutoff(institution)), institution=institution)
         .with_actors()
         .order_by("last_contact_on", "id")
     )

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from engagements.models import Engagement, Participation
 from network.models import Campus, Institution, Organisation, Relationship, SofarRole
-from network.selectors import stale_cutoff
+from network.selectors import stale, stale_cutoff
 from partnerships.models import ContinuumStage, Partnership
 from reports.charts import Chart
 from reports.graph import academic_year_bounds, academic_year_of
@@ -196,7 +196,7 @@ def _health(user: Any, institution: Institution, today: dt.date | None) -> Chart
     cutoff = stale_cutoff(institution, today)
     relationships = Relationship.objects.filter(institution=institution, status=Relationship.Status.ACTIVE)
     counts = relationships.aggregate(
-        stale=Count("pk", filter=Q(last_contact_on__lt=cutoff) | Q(last_contact_on__isnull=True)),
+        stale=Count("pk", filter=stale(cutoff)),
         orphaned=Count("pk", filter=Q(orphaned=True)),
     )
     rows += [

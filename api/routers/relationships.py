@@ -21,7 +21,7 @@ from lib.errors import DomainError
 from network.filters import filter_relationships
 from network.models import Affiliation, Institution, Interaction, Organisation, Person, Relationship, SofarRole
 from network.queries import owners_fingerprint
-from network.selectors import stale_cutoff
+from network.selectors import stale, stale_cutoff
 from network.services import create_relationship, initiator_code, log_interaction, set_relationship_owners
 
 router = Router(tags=["Relationships"])
@@ -206,10 +206,10 @@ def _stale(request: HttpRequest) -> Q:
     by_cutoff: dict[dt.date, list[int]] = {}
     for institution in institutions:
         by_cutoff.setdefault(stale_cutoff(institution), []).append(institution.pk)
-    old = Q(pk__in=[])
+    rule = Q(pk__in=[])
     for cutoff, ids in by_cutoff.items():
-        old |= Q(institution_id__in=ids, last_contact_on__lt=cutoff)
-    return Q(status=Relationship.Status.ACTIVE) & (old | Q(last_contact_on__isnull=True))
+        rule |= Q(institution_id__in=ids) & stale(cutoff)
+    return rule
 
 
 @router.get("", response=codes({200: list[RelationshipOut]}), summary="List relationships")

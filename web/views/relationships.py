@@ -20,7 +20,7 @@ from lib.pagination import paginate
 from network.filters import filter_relationships, relationship_organisation_choices, relationship_owner_choices
 from network.models import Interaction, Organisation, Person, Relationship, SofarRole
 from network.queries import owner_history, owners_fingerprint, relationship_audit
-from network.selectors import stale_cutoff
+from network.selectors import is_stale, stale_cutoff
 from network.services import create_relationship, set_relationship_owners
 from web.forms.interactions import InteractionForm
 from web.forms.network import OwnersForm, RelationshipFilterForm, RelationshipForm, add_service_errors
@@ -82,8 +82,7 @@ def _detail_context(request: HttpRequest, relationship: Relationship, **override
         "nav": "relationships",
         "relationship": relationship,
         "owners": list(relationship.owners.all()),
-        "stale": relationship.status == Relationship.Status.ACTIVE
-        and (relationship.last_contact_on is None or relationship.last_contact_on < cutoff),
+        "stale": is_stale(relationship, cutoff),
         "cutoff": cutoff,
         "can_change_owners": user.has_perm("network.change_relationship", relationship),
         "can_see_health": user.has_perm("network.view_relationship_health", relationship),

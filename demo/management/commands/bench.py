@@ -52,8 +52,15 @@ class Command(BaseCommand):
 
     def run_bench(self, fresh: bool, **options: Any) -> None:
         generation_s = None
-        # A reused database may predate the newest migrations.
+        # A reused database may predate the newest migrations; a new index needs statistics too.
+        from django.db.migrations.executor import MigrationExecutor
+
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
         call_command("migrate", verbosity=0, interactive=False)
+        if pending and not fresh:
+            self.stdout.write(f"  {len(pending)} new migration(s) applied: analysing tables for the query planner")
+            bulk.analyse()
         if fresh:
             self.stdout.write(self.style.MIGRATE_HEADING(f"Generating at scale {options['scale']:g}"))
             started = time.monotonic()
