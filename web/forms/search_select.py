@@ -28,6 +28,7 @@ SEARCH_FIELDS: dict[str, tuple[str, ...]] = {
     "person": ("first_name", "last_name", "email"),
     "course": ("title", "code"),
     "partnership": ("title",),
+    "offer": ("title", "programme"),
 }
 
 
@@ -78,16 +79,21 @@ class SearchSelectMixin:
         context = super().get_context(name, value, attrs)  # type: ignore[misc]
         self.choices = iterator
         model = queryset.model._meta.model_name
-        context["search"] = {
-            "name": f"{name}_q",
-            "id": f"{context['widget']['attrs'].get('id', name)}_q",
-            "value": self.term,
-            "url": reverse("lookup", args=[model]),
-            "label": _("Search"),
-            "hint": _("Type a few letters, then choose below."),
-            "none": bool(self.term) and len(options) <= (0 if self.allow_multiple_selected or field.required else 1),
-        }
+        none = bool(self.term) and len(options) <= (0 if self.allow_multiple_selected or field.required else 1)
+        context["search"] = search_context(name, context, self.term, model, none)
         return context
+
+
+def search_context(name: str, context: dict[str, Any], term: str, model: str, none: bool) -> dict[str, Any]:
+    return {
+        "name": f"{name}_q",
+        "id": f"{context['widget']['attrs'].get('id', name)}_q",
+        "value": term,
+        "url": reverse("lookup", args=[model]),
+        "label": _("Search"),
+        "hint": _("Type a few letters, then choose below."),
+        "none": none,
+    }
 
 
 class SearchSelect(SearchSelectMixin, forms.Select):
@@ -96,6 +102,31 @@ class SearchSelect(SearchSelectMixin, forms.Select):
 
 class SearchSelectMultiple(SearchSelectMixin, forms.SelectMultiple):
     allow_multiple_selected = True
+
+
+class SearchSelectChoices(forms.Select):
+    """The same chooser over choices the form has already narrowed to the chosen one and the matches.
+
+    For a formset: its rows' chosen records are read in one query for all rows (``SearchSelect``
+    would read them row by row), and each row lists only its own.
+    """
+
+    template_name = "web/widgets/search_select.html"
+
+    def __init__(self, *args: Any, model: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.model = model
+        self.term = ""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        self.term = (data.get(f"{name}_q") or "").strip()[:100]
+        return super().value_from_datadict(data, files, name)
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        none = bool(self.term) and len([c for c in self.choices if c[0]]) == 0
+        context["search"] = search_context(name, context, self.term, self.model, none)
+        return context
 
 
 class ShortSelect(forms.Select):
