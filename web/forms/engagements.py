@@ -235,6 +235,13 @@ class ParticipantForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Only this row's person and the matches of its search: never the institution's thousands.
         self.fields["person"].choices = [("", "—"), *person_choices]
+        person_id = self["person"].id_for_label
+        for name in ("role", "hours"):
+            self.fields[name].widget.attrs["aria-labelledby"] = f"participants-{name} {person_id}"
+
+    def has_changed(self) -> bool:
+        # A search typed in an empty row counts: the row comes back with its matches.
+        return super().has_changed() or bool(self.fields["person"].widget.term)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

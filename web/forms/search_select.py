@@ -108,7 +108,9 @@ class SearchSelectChoices(forms.Select):
     """The same chooser over choices the form has already narrowed to the chosen one and the matches.
 
     For a formset: its rows' chosen records are read in one query for all rows (``SearchSelect``
-    would read them row by row), and each row lists only its own.
+    would read them row by row), and each row lists only its own. A row whose record is chosen
+    and not being searched again is a plain select of that record (keep or empty it): an
+    engagement's two hundred participants stay a page of kilobytes, and new rows search.
     """
 
     template_name = "web/widgets/search_select.html"
@@ -124,6 +126,11 @@ class SearchSelectChoices(forms.Select):
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
+        chosen = value not in (None, "") and any(str(c[0]) == str(value) for c in self.choices)
+        if chosen and not self.term:
+            self.template_name = forms.Select.template_name
+            return context
+        self.template_name = SearchSelectChoices.template_name
         none = bool(self.term) and len([c for c in self.choices if c[0]]) == 0
         context["search"] = search_context(name, context, self.term, self.model, none)
         return context
