@@ -16,7 +16,7 @@ from network.models import Campus, Institution, Organisation, Person, SofarRole
 from partnerships.models import Partnership
 from web.forms.partnerships import ANY, DateOrderMixin
 from web.forms.search_select import LIMIT, SearchSelect, SearchSelectChoices, SearchSelectMultiple, search
-from web.forms.widgets import DateInput
+from web.forms.widgets import DateInput, DirectNumberInput, DirectSelect
 
 ACADEMIC_YEAR = re.compile(r"^(\d{4})-(\d{4})$")
 
@@ -228,8 +228,10 @@ class ParticipantForm(forms.Form):
     """One row of the people taking part: a person of the institution, their SOFAR role and hours."""
 
     person = forms.ChoiceField(label=_("Person"), required=False, widget=SearchSelectChoices(model="person"))
-    role = forms.ChoiceField(label=_("SOFAR role"), choices=[("", "—"), *SofarRole.choices], required=False)
-    hours = forms.IntegerField(label=_("Hours"), min_value=0, required=False)
+    role = forms.ChoiceField(
+        label=_("SOFAR role"), choices=[("", "—"), *SofarRole.choices], required=False, widget=DirectSelect()
+    )
+    hours = forms.IntegerField(label=_("Hours"), min_value=0, required=False, widget=DirectNumberInput())
 
     def __init__(self, *args: Any, person_choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

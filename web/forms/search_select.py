@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from lib.text import SEARCH_MAX_LENGTH
+from web.forms.widgets import select_html
 
 LIMIT = 20
 
@@ -124,13 +125,14 @@ class SearchSelectChoices(forms.Select):
         self.term = (data.get(f"{name}_q") or "").strip()[:100]
         return super().value_from_datadict(data, files, name)
 
-    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        context = super().get_context(name, value, attrs)
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> Any:
         chosen = value not in (None, "") and any(str(c[0]) == str(value) for c in self.choices)
         if chosen and not self.term:
-            self.template_name = forms.Select.template_name
-            return context
-        self.template_name = SearchSelectChoices.template_name
+            return select_html(self, name, value, attrs)  # written directly: a formset's rows add up
+        return super().render(name, value, attrs, renderer)
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
         none = bool(self.term) and len([c for c in self.choices if c[0]]) == 0
         context["search"] = search_context(name, context, self.term, self.model, none)
         return context
