@@ -2,7 +2,7 @@ from typing import Any
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 
@@ -18,12 +18,12 @@ class DateInput(forms.DateInput):
 def select_html(widget: forms.Select, name: str, value: Any, attrs: dict[str, Any] | None) -> str:
     final = widget.build_attrs(widget.attrs, attrs)
     chosen = {str(v) for v in widget.format_value(value)}
-    options = format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        ((key, mark_safe(" selected") if str(key) in chosen else "", label) for key, label in widget.choices),
+    options = "".join(
+        f'<option value="{escape(key)}"{" selected" if str(key) in chosen else ""}>{escape(label)}</option>'
+        for key, label in widget.choices
     )
-    return format_html('<select name="{}"{}>{}</select>', name, flatatt(final), options)
+    # Every value and label is escaped above, the attributes by flatatt.
+    return mark_safe(f'<select name="{escape(name)}"{flatatt(final)}>{options}</select>')  # noqa: S308
 
 
 class DirectSelect(forms.Select):
