@@ -143,6 +143,7 @@ def web_pages(targets: Targets) -> list[tuple[str, str]]:
     add("Engagement detail", "engagement-detail", targets.engagement)
     add("Network at a glance", "network")
     add("Network at a glance data", "network-data")
+    pages += form_pages(targets)
     if targets.campus is not None:
         campus = {"institution": targets.campus.institution.slug, "campus": targets.campus.slug}
         for name, url_name in (
@@ -157,6 +158,47 @@ def web_pages(targets: Targets) -> list[tuple[str, str]]:
             except NoReverseMatch:
                 pages.append((name, f"({url_name}: no such URL)"))
     return pages
+
+
+def form_pages(targets: Targets) -> list[tuple[str, str]]:
+    """Every form that chooses a person, organisation, course, engagement, offer or need (issue 22): at region
+    scale a form that listed every choice was megabytes; the `<option>`s column shows that it no longer does."""
+    from matching.models import Need
+
+    pages: list[tuple[str, str]] = []
+    for name, url_name in (
+        ("New organisation", "organisation-create"),
+        ("New person", "person-create"),
+        ("New relationship", "relationship-create"),
+        ("New partnership", "partnership-create"),
+        ("New course", "course-create"),
+        ("New engagement", "engagement-create"),
+        ("New need", "need-create"),
+        ("New offer", "offer-create"),
+        ("Agreements (draft one for a partnership)", "agreement-list"),
+    ):
+        pages.append((name, _path(url_name)))
+    for name, url_name, obj in (
+        ("Edit the organisation", "organisation-edit", targets.organisation),
+        ("Edit the person", "person-edit", targets.person),
+        ("Edit the relationship", "relationship-edit", targets.relationship),
+        ("Edit the partnership", "partnership-edit", targets.partnership),
+        ("Edit the course", "course-edit", targets.course),
+        ("Edit the engagement with the most participants", "engagement-edit", targets.engagement),
+    ):
+        if obj is not None:
+            pages.append((name, _path(url_name, obj)))
+    need = Need.objects.filter(status=Need.Status.OPEN).order_by("pk").first()
+    if need is not None:
+        pages.append(("Need detail (propose an open offer)", _path("need-detail", need)))
+    return pages
+
+
+def _path(url_name: str, obj: Model | None = None) -> str:
+    try:
+        return reverse(url_name, kwargs={"public_id": obj.public_id} if obj is not None else None)
+    except NoReverseMatch:
+        return f"({url_name}: no such URL)"
 
 
 API_OBJECTS = {

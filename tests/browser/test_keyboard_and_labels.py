@@ -75,12 +75,18 @@ def test_a_keyboard_user_logs_in_skips_to_the_content_and_reaches_the_main_navig
 def test_every_field_on_the_main_pages_has_a_label_and_each_page_one_h1(world, log_in):
     relationship = f.make_relationship(world.a, world.coord_person, world.org, owners=[world.coord_person])
     f.make_interaction(relationship, summary="Kennismaking")
+    engagement = f.make_engagement(world.a, participants=[(world.student_person, "S", 10)])
     page = log_in("coordinator", PASSWORD)
     pages = [
         reverse("dashboard"),
         reverse("organisation-list"),
         reverse("organisation-list") + "?q=Buurtwerk",
         reverse("organisation-detail", kwargs={"public_id": world.org.public_id}),
+        # The forms whose choices are searched for (issue 22): a participant row's role and hours are named
+        # by their column and the row's person.
+        reverse("engagement-edit", kwargs={"public_id": engagement.public_id}),
+        reverse("need-create"),
+        reverse("agreement-list"),
     ]
     problems: dict[str, object] = {}
     for url in pages:

@@ -19,6 +19,8 @@ from agreements.models import Agreement, AgreementTemplate, Signatory
 from agreements.sections import BALANCE_PARTIES, BALANCE_SIDES, TEXT_SECTIONS, normalise
 from agreements.services import SignatorySpec
 from lib.text import SEARCH_MAX_LENGTH
+from partnerships.models import Partnership
+from web.forms.search_select import SearchSelect
 
 ANY = [("", _("Any"))]
 MIN_EVALUATION_ROWS = 3
@@ -47,6 +49,21 @@ class AgreementFilterForm(forms.Form):
         if data.get("status"):
             queryset = queryset.filter(status=data["status"])
         return queryset
+
+
+class DraftAgreementForm(forms.Form):
+    """Which partnership to draft an agreement for: searched for, not listed by the thousand."""
+
+    partnership = forms.ModelChoiceField(
+        label=_("Draft an agreement for the partnership"),
+        queryset=Partnership.objects.none(),
+        to_field_name="public_id",
+        widget=SearchSelect(),
+    )
+
+    def __init__(self, *args: Any, partnerships: QuerySet[Partnership], **kwargs: Any) -> None:
+        super().__init__(*args, auto_id="draft-%s", **kwargs)
+        self.fields["partnership"].queryset = partnerships
 
 
 class TemplateChoiceForm(forms.Form):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from typing import Any
 
 from django import forms
@@ -14,10 +15,18 @@ from lib.text import SEARCH_MAX_LENGTH
 from network.models import Campus, Institution, Organisation, Person, SofarRole
 from partnerships.models import Partnership
 from web.forms.partnerships import ANY, DateOrderMixin
-from web.forms.search_select import SearchSelect, SearchSelectMultiple
-from web.forms.widgets import DateInput
+from web.forms.search_select import LIMIT, SearchSelect, SearchSelectChoices, SearchSelectMultiple, search
+from web.forms.widgets import DateInput, DirectNumberInput, DirectSelect
 
 ACADEMIC_YEAR = re.compile(r"^(\d{4})-(\d{4})$")
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 class CourseFilterForm(forms.Form):
@@ -218,14 +227,23 @@ class EngagementForm(DateOrderMixin, forms.Form):
 class ParticipantForm(forms.Form):
     """One row of the people taking part: a person of the institution, their SOFAR role and hours."""
 
-    person = forms.ChoiceField(label=_("Person"), required=False)
-    role = forms.ChoiceField(label=_("SOFAR role"), choices=[("", "—"), *SofarRole.choices], required=False)
-    hours = forms.IntegerField(label=_("Hours"), min_value=0, required=False)
+    person = forms.ChoiceField(label=_("Person"), required=False, widget=SearchSelectChoices(model="person"))
+    role = forms.ChoiceField(
+        label=_("SOFAR role"), choices=[("", "—"), *SofarRole.choices], required=False, widget=DirectSelect()
+    )
+    hours = forms.IntegerField(label=_("Hours"), min_value=0, required=False, widget=DirectNumberInput())
 
     def __init__(self, *args: Any, person_choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Choices are computed once for all rows: one query, however many rows.
+        # Only this row's person and the matches of its search: never the institution's thousands.
         self.fields["person"].choices = [("", "—"), *person_choices]
+        person_id = self["person"].id_for_label
+        for name in ("role", "hours"):
+            self.fields[name].widget.attrs["aria-labelledby"] = f"participants-{name} {person_id}"
+
+    def has_changed(self) -> bool:
+        # A search typed in an empty row counts: the row comes back with its matches.
+        return super().has_changed() or bool(self.fields["person"].widget.term)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -233,17 +251,43 @@ class ParticipantForm(forms.Form):
             self.add_error("role", _("Choose the role this person takes part in."))
         if data.get("role") and not data.get("person"):
             self.add_error("person", _("Choose who takes part."))
+        elif self.fields["person"].widget.term and not data.get("person") and "person" not in self.errors:
+            # Without JavaScript the search comes back with its matches: one of them must still be chosen.
+            self.add_error("person", _("Choose one of the people found, or clear the search."))
         return data
 
 
 class BaseParticipantFormSet(forms.BaseFormSet):
     def __init__(self, *args: Any, people: QuerySet[Person], **kwargs: Any) -> None:
-        self.people = {str(p.public_id): p for p in people}
-        self.person_choices = [(key, str(p)) for key, p in self.people.items()]
         super().__init__(*args, **kwargs)
+        self.people_queryset = people
+        # The people the rows name (posted or saved), read in one query however many rows.
+        # A malformed id is left out: its row then says it is not a valid choice.
+        keys = [key for key in (self._row_value(i, "person") for i in range(self.total_form_count())) if _is_uuid(key)]
+        self.people: dict[str, Person] = {}
+        if keys:
+            self.people = {str(p.public_id): p for p in people.filter(public_id__in=keys)}
+
+    def _row_value(self, index: int, name: str) -> str:
+        if self.is_bound:
+            return str(self.data.get(f"{self.add_prefix(index)}-{name}") or "").strip()
+        initial = self.initial or []
+        return str(initial[index].get(name) or "") if index < len(initial) else ""
 
     def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
-        return {**super().get_form_kwargs(index), "person_choices": self.person_choices}
+        choices: list[tuple[str, str]] = []
+        if index is not None:
+            key = self._row_value(index, "person")
+            if key in self.people:
+                choices.append((key, str(self.people[key])))
+            term = self._row_value(index, "person_q")[:100] if self.is_bound else ""
+            if term:
+                choices += [
+                    (str(p.public_id), str(p))
+                    for p in search(self.people_queryset, term)[:LIMIT]
+                    if str(p.public_id) != key
+                ]
+        return {**super().get_form_kwargs(index), "person_choices": choices}
 
     def clean(self) -> None:
         seen: set[str] = set()

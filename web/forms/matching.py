@@ -17,6 +17,7 @@ from matching import attention
 from matching.models import Match, Need, Offer, OrganisationProposal, PartnerCriterion
 from network.models import Campus, Organisation, TargetGroup, Theme
 from web.forms.partnerships import ANY
+from web.forms.search_select import SearchSelect
 from web.forms.widgets import DateInput
 
 # A person needs at least this long to fill the public form; a script does not wait.
@@ -178,7 +179,7 @@ class StaffNeedForm(NeedFieldsMixin):
     """A need entered by staff on a partner's behalf, or by a partner user; also the edit form."""
 
     organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.none(), to_field_name="public_id"
+        label=_("Organisation"), queryset=Organisation.objects.none(), to_field_name="public_id", widget=SearchSelect()
     )
     language = forms.ChoiceField(label=_("Language of the partner"), choices=Need._meta.get_field("language").choices)
     status = forms.ChoiceField(
@@ -247,7 +248,11 @@ class NeedNoteForm(forms.Form):
 class OfferForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     course = forms.ModelChoiceField(
-        label=_("Course"), queryset=Course.objects.none(), required=False, to_field_name="public_id"
+        label=_("Course"),
+        queryset=Course.objects.none(),
+        required=False,
+        to_field_name="public_id",
+        widget=SearchSelect(),
     )
     programme = forms.CharField(label=_("Programme"), max_length=200, required=False)
     description = forms.CharField(
@@ -360,7 +365,9 @@ class AttentionMixin(forms.Form):
 
 
 class ProposeMatchForm(AttentionMixin):
-    offer = forms.ModelChoiceField(label=_("Offer"), queryset=Offer.objects.none(), to_field_name="public_id")
+    offer = forms.ModelChoiceField(
+        label=_("Offer"), queryset=Offer.objects.none(), to_field_name="public_id", widget=SearchSelect()
+    )
     channel = forms.ChoiceField(label=_("How did this match come about?"), choices=Match.Channel.choices)
     message = forms.CharField(
         label=_("Message to the partner"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from lib.text import SEARCH_MAX_LENGTH
+from web.forms.widgets import select_html
 
 LIMIT = 20
 
@@ -28,6 +29,7 @@ SEARCH_FIELDS: dict[str, tuple[str, ...]] = {
     "person": ("first_name", "last_name", "email"),
     "course": ("title", "code"),
     "partnership": ("title",),
+    "offer": ("title", "programme"),
 }
 
 
@@ -78,16 +80,21 @@ class SearchSelectMixin:
         context = super().get_context(name, value, attrs)  # type: ignore[misc]
         self.choices = iterator
         model = queryset.model._meta.model_name
-        context["search"] = {
-            "name": f"{name}_q",
-            "id": f"{context['widget']['attrs'].get('id', name)}_q",
-            "value": self.term,
-            "url": reverse("lookup", args=[model]),
-            "label": _("Search"),
-            "hint": _("Type a few letters, then choose below."),
-            "none": bool(self.term) and len(options) <= (0 if self.allow_multiple_selected or field.required else 1),
-        }
+        none = bool(self.term) and len(options) <= (0 if self.allow_multiple_selected or field.required else 1)
+        context["search"] = search_context(name, context, self.term, model, none)
         return context
+
+
+def search_context(name: str, context: dict[str, Any], term: str, model: str, none: bool) -> dict[str, Any]:
+    return {
+        "name": f"{name}_q",
+        "id": f"{context['widget']['attrs'].get('id', name)}_q",
+        "value": term,
+        "url": reverse("lookup", args=[model]),
+        "label": _("Search"),
+        "hint": _("Type a few letters, then choose below."),
+        "none": none,
+    }
 
 
 class SearchSelect(SearchSelectMixin, forms.Select):
@@ -96,6 +103,39 @@ class SearchSelect(SearchSelectMixin, forms.Select):
 
 class SearchSelectMultiple(SearchSelectMixin, forms.SelectMultiple):
     allow_multiple_selected = True
+
+
+class SearchSelectChoices(forms.Select):
+    """The same chooser over choices the form has already narrowed to the chosen one and the matches.
+
+    For a formset: its rows' chosen records are read in one query for all rows (``SearchSelect``
+    would read them row by row), and each row lists only its own. A row whose record is chosen
+    and not being searched again is a plain select of that record (keep or empty it): an
+    engagement's two hundred participants stay a page of kilobytes, and new rows search.
+    """
+
+    template_name = "web/widgets/search_select.html"
+
+    def __init__(self, *args: Any, model: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.model = model
+        self.term = ""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        self.term = (data.get(f"{name}_q") or "").strip()[:100]
+        return super().value_from_datadict(data, files, name)
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> Any:
+        chosen = value not in (None, "") and any(str(c[0]) == str(value) for c in self.choices)
+        if chosen and not self.term:
+            return select_html(self, name, value, attrs)  # written directly: a formset's rows add up
+        return super().render(name, value, attrs, renderer)
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        none = bool(self.term) and len([c for c in self.choices if c[0]]) == 0
+        context["search"] = search_context(name, context, self.term, self.model, none)
+        return context
 
 
 class ShortSelect(forms.Select):

@@ -455,7 +455,13 @@ def test_when_everyone_signed_the_coordinator_sees_it_active(world, as_user, sen
 def test_staff_start_a_draft_from_the_list_by_choosing_a_partnership(world, as_user):
     partnership = f.make_partnership(world.a, [world.org], [world.coord_person], title="Kies mij")
     f.make_partnership(world.b, [world.org], [world.outsider_person], title="Niet van ons")
-    response = as_user(world.coordinator).get(reverse("agreement-list"))
+    client = as_user(world.coordinator)
+    assert 'id="draft-partnership"' in client.get(reverse("agreement-list")).text
+    assert "Kies mij" not in client.get(reverse("agreement-list")).text  # searched for, not listed
+    response = client.get(reverse("agreement-list"), {"partnership_q": "Kies"})
     assert f'<option value="{partnership.public_id}">Kies mij</option>' in response.text
-    assert "Niet van ons" not in response.text
+    assert "Niet van ons" not in client.get(reverse("agreement-list"), {"partnership_q": "Niet"}).text
+    chosen = client.get(reverse("agreement-list"), {"partnership": str(partnership.public_id)})
+    assert chosen.status_code == 302
+    assert chosen["Location"] == reverse("agreement-create") + f"?partnership={partnership.public_id}"
     assert 'id="draft-partnership"' not in as_user(world.partner).get(reverse("agreement-list")).text

@@ -35,7 +35,7 @@ from lib.errors import ConflictError, DomainError
 from lib.pagination import paginate
 from lib.scoping import acting_as
 from partnerships.models import Partnership
-from web.forms.agreements import AgreementFilterForm, AgreementForm, SendForm, TemplateChoiceForm
+from web.forms.agreements import AgreementFilterForm, AgreementForm, DraftAgreementForm, SendForm, TemplateChoiceForm
 from web.forms.partnerships import add_domain_errors
 
 
@@ -63,10 +63,16 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     filters = AgreementFilterForm(request.GET or None)
     drafting = None
     if getattr(user, "is_institution_staff", False):
-        # The partnerships of the user's own institution, to start a draft from (one query).
-        drafting = (
-            Partnership.objects.for_user(user).filter(institution_id=user.institution_id).only("public_id", "title")
+        # A partnership of the user's own institution to start a draft from, searched for (without
+        # JavaScript the search comes back here with its matches; choosing one opens the draft).
+        asked = "partnership" in request.GET or "partnership_q" in request.GET
+        drafting = DraftAgreementForm(
+            request.GET if asked else None,
+            partnerships=Partnership.objects.for_user(user).filter(institution_id=user.institution_id),
         )
+        if asked and drafting.is_valid():
+            partnership = drafting.cleaned_data["partnership"]
+            return redirect(reverse("agreement-create") + f"?partnership={partnership.public_id}")
     context = {
         "nav": "agreements",
         "drafting": drafting,

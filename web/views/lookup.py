@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import path
 
 from engagements.models import Course
+from matching.models import Offer
 from network.models import Organisation, Person
 from partnerships.models import Partnership
 from web.forms.search_select import LIMIT, search
@@ -26,6 +27,8 @@ def _scoped(model: str, user: Any) -> QuerySet[Any]:
         return Course.objects.for_user(user)
     if model == "partnership":
         return Partnership.objects.for_user(user)
+    if model == "offer":
+        return Offer.objects.for_user(user).filter(status=Offer.Status.OPEN)
     raise Http404
 
 

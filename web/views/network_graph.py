@@ -27,6 +27,7 @@ from reports.graph import (
     academic_year_of,
     network_graph,
 )
+from web.forms.search_select import SearchSelect
 
 CACHE_SECONDS = 300
 LEVEL_CHOICES = [
@@ -57,6 +58,7 @@ class NetworkFilterForm(forms.Form):
         required=False,
         empty_label=_("Any"),
         to_field_name="public_id",
+        widget=SearchSelect(),
     )
     level = forms.ChoiceField(label=_("Detail"), choices=LEVEL_CHOICES, required=False)
 
