@@ -102,3 +102,7 @@ def register_personal_data() -> None:
             ),
         )
     )
+    privacy.declare_no_personal_data(
+        "imports.valuemapping",
+        reason="An office's own words for kinds, themes, roles, channels and yes/no, and what they mean.",
+    )

@@ -31,7 +31,7 @@ from api.schemas import InputSchema, choice
 from imports import services
 from imports.mapping import IGNORE, targets
 from imports.models import ImportJob, ImportRow, Kind
-from imports.readers import max_upload_bytes
+from imports.readers import ENCODINGS, max_upload_bytes
 from imports.writers import LABELS, MODELS
 from lib.errors import DomainError
 
@@ -228,7 +228,10 @@ class RowOut(Schema):
     action: str = Field(description="create, update, unchanged or error.")
     action_label: str
     label: str
-    errors: list[CellErrorOut]
+    errors: list[CellErrorOut] = Field(description="Why the row is skipped (a required value missing or unreadable).")
+    warnings: list[CellErrorOut] = Field(
+        description="Optional cells that could not be read (left empty), cells beyond the header: the row is imported."
+    )
     existing: ExistingOut | None
     decision: str = Field(description="For a likely duplicate: `merge` or `separate`; else empty.")
 
@@ -365,11 +368,15 @@ def list_imports(request: HttpRequest, status: StatusValue | None = None, kind: 
 
 @router.post("", response=codes({201: ImportDetailOut}, 400, 403), summary="Upload a spreadsheet")
 @decorate_view(limit_upload)
-def upload(request: HttpRequest, kind: Form[KindValue], file: File[UploadedFile]) -> Status:  # type: ignore[valid-type]
+def upload(  # type: ignore[valid-type]
+    request: HttpRequest, kind: Form[KindValue], file: File[UploadedFile], encoding: Form[str] = ""
+) -> Status:
     """Send the file as `multipart/form-data` with what it holds (`kind`). CSV (comma or semicolon separated,
     UTF-8 or Windows-1252) or XLSX, at most 20 MB and 200 columns. Brug finds the header row (a title row
     above it is passed over) and guesses the columns; nothing is read into the records yet. Next: send the
-    mapping, which builds the preview. A file that cannot be read is refused (400) with the reason."""
+    mapping, which builds the preview. A file that cannot be read is refused (400) with the reason. `encoding`
+    (optional: utf-8, cp1252, iso-8859-1, utf-16, mac_roman) reads a CSV in the encoding you choose, when its
+    characters were refused or read wrongly."""
     user = acting_user(request)
     require(user, USE)
     if user.institution_id is None:
@@ -384,8 +391,15 @@ def upload(request: HttpRequest, kind: Form[KindValue], file: File[UploadedFile]
             }
         )
     try:
+        if encoding and encoding not in dict(ENCODINGS):
+            raise DomainError(_("Choose one of the encodings offered."))
         job = services.create_job(
-            by=user, institution=user.institution, kind=kind, name=file.name or "upload.csv", data=file.read()
+            by=user,
+            institution=user.institution,
+            kind=kind,
+            name=file.name or "upload.csv",
+            data=file.read(),
+            encoding=encoding,
         )
     except DomainError as exc:
         raise _on_field("file", exc) from exc
@@ -407,7 +421,7 @@ def get_import(request: HttpRequest, public_id: UUID) -> ImportJob:
 def list_rows(
     request: HttpRequest,
     public_id: UUID,
-    show: Literal["create", "update", "unchanged", "error", "duplicates"] | None = None,
+    show: Literal["create", "update", "unchanged", "error", "duplicates", "warnings"] | None = None,
 ) -> Any:
     """The preview row by row, in the file's order: what importing will do with it, every error with its
     column, and the existing record it looks like. Filter `show`: an action, or `duplicates` (rows that look
@@ -416,6 +430,8 @@ def list_rows(
     rows = ImportRow.objects.filter(job=job)
     if show == "duplicates":
         rows = rows.filter(existing_id__isnull=False, same=False)
+    elif show == "warnings":
+        rows = rows.exclude(warnings=[])
     elif show:
         rows = rows.filter(action=show)
     model = MODELS[LABELS[job.kind]]
