@@ -103,6 +103,8 @@ def decode(data: bytes, encoding: str = "") -> tuple[str, str]:
     UTF-16 with its BOM, else Windows-1252. A file that says or looks like UTF-8 but is not is refused
     with the line, never read into garbage."""
     if encoding:
+        if data.startswith(BOM_UTF8) and encoding != "utf-16":
+            data = data[len(BOM_UTF8) :]  # the mark a program put there wrongly is no character of the file
         try:
             text = data.decode("utf-8-sig" if encoding == "utf-8" else encoding)
         except UnicodeDecodeError as exc:
@@ -118,7 +120,8 @@ def decode(data: bytes, encoding: str = "") -> tuple[str, str]:
             return _refuse_nul(data.decode("utf-16")), "utf-16"
         except UnicodeDecodeError as exc:
             raise _not_utf8(data, exc) from exc
-    if b"\x00" in data[:4096]:
+    head = data[:4096]
+    if head.count(b"\x00") * 10 > len(head):
         raise UnreadableFile(
             _("This file is not a text spreadsheet (CSV). Save it from your spreadsheet program as CSV or XLSX.")
         )
