@@ -8,17 +8,17 @@ user sees in their spreadsheet program, so messages can point at them.
 from __future__ import annotations
 
 import csv
-import html
 import datetime as dt
+import html
 import io
 import re
-import warnings
 import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lib.errors import DomainError
 
@@ -73,9 +73,9 @@ def _text(value: str) -> str:
 # The encodings a user may choose when the guess is wrong (value, label).
 ENCODINGS = (
     ("utf-8", "UTF-8"),
-    ("cp1252", "Windows-1252 (Excel, Western Europe)"),
+    ("cp1252", gettext_lazy("Windows-1252 (Excel, Western Europe)")),
     ("iso-8859-1", "ISO-8859-1 (Latin-1)"),
-    ("utf-16", "UTF-16 (Excel “Unicode text”)"),
+    ("utf-16", gettext_lazy("UTF-16 (Excel “Unicode text”)")),
     ("mac_roman", "Mac OS Roman"),
 )
 BOM_UTF8 = b"\xef\xbb\xbf"
@@ -227,10 +227,6 @@ def _check_shape(number: int, columns: int, rows: int) -> None:
         )
 
 
-class _StopReading(Exception):
-    """Enough rows were read (a sample of the first rows)."""
-
-
 _COLUMN = re.compile(r"[A-Z]+")
 
 
@@ -304,7 +300,9 @@ class _Workbook:
         def start(tag: str, attributes: dict[str, str]) -> None:
             if _local(tag) != "Relationship" or found:
                 return
-            if (kind and attributes.get("Type", "").endswith("/" + kind)) or (rel_id and attributes.get("Id") == rel_id):
+            if (kind and attributes.get("Type", "").endswith("/" + kind)) or (
+                rel_id and attributes.get("Id") == rel_id
+            ):
                 found.append(attributes.get("Target", ""))
 
         if rels not in self.archive.namelist():
@@ -364,7 +362,7 @@ class _Workbook:
                     continue  # "<rowBreaks" and the like
                 reference = _attributes(piece[:close]).get("r", "")
                 number = int(reference) if reference.isdigit() else number + 1
-                content = piece[close + 1 : piece.find("</row>", close)] if not piece[close - 1 : close] == "/" else ""
+                content = piece[close + 1 : piece.find("</row>", close)] if piece[close - 1 : close] != "/" else ""
                 current: dict[int, Cell] = {}
                 column = -1
                 for cell in content.split("<c")[1:]:

@@ -88,9 +88,7 @@ SAMPLE_COUNT = 3
 
 
 @transaction.atomic
-def create_job(
-    *, by: Any, institution: Any, kind: str, name: str, data: bytes, encoding: str = ""
-) -> ImportJob:
+def create_job(*, by: Any, institution: Any, kind: str, name: str, data: bytes, encoding: str = "") -> ImportJob:
     """Read the uploaded file, find its header row and guess the columns. An unreadable file is refused whole.
 
     A CSV is read whole (that is fast); of a workbook only the first rows are read here, and its rows are
@@ -334,9 +332,7 @@ def _shape_warnings(cells: list[Cell], columns: int, header_width: int) -> list[
         return [
             {
                 "column": "",
-                "message": _(
-                    "this row has %(count)s filled cells right of the header's last column; they are not read"
-                )
+                "message": _("this row has %(count)s filled cells right of the header's last column; they are not read")
                 % {"count": len(beyond)},
             }
         ]
@@ -344,7 +340,9 @@ def _shape_warnings(cells: list[Cell], columns: int, header_width: int) -> list[
         return [
             {
                 "column": "",
-                "message": _("this row has %(count)s cells where the header has %(columns)s; the missing ones are empty")
+                "message": _(
+                    "this row has %(count)s cells where the header has %(columns)s; the missing ones are empty"
+                )
                 % {"count": len(cells), "columns": header_width},
             }
         ]
@@ -739,3 +737,84 @@ def set_values(job: ImportJob, answers: dict[str, dict[str, str]], *, by: Any) -
     if kept:
         record(by, "mapped import values", job, institution_id=job.institution_id, changes={"values": kept})
     return kept
+
+
+# ---------------------------------------------------------------------------------------------- field diff
+
+
+def field_changes(job: ImportJob, rows: list[ImportRow]) -> dict[int, list[dict[str, str]]]:
+    """For each row that updates a record of the shared directory (by row id): every field the import would
+    change, with the value now and the value from the file, so nothing is overwritten unseen."""
+    from imports.writers import LABELS, MODELS
+
+    updates = [r for r in rows if r.action == ImportRow.Action.UPDATE and r.existing_id]
+    if not updates or job.kind not in LABELS:
+        return {}
+    model = MODELS[LABELS[job.kind]]
+    current = model.objects.in_bulk([r.existing_id for r in updates])
+    labels = {t.name: str(t.label) for t in targets(job.kind)}
+    given = {name for r in updates for name in r.data}
+    many = {f.name for f in model._meta.many_to_many if f.name in given}
+    related = {f.name: f.related_model for f in model._meta.concrete_fields if f.is_relation and f.name in given}
+    names = _names_of(updates, model, many, related, current)
+    changes: dict[int, list[dict[str, str]]] = {}
+    for row in updates:
+        record = current.get(row.existing_id)
+        if record is None:
+            continue
+        found: list[dict[str, str]] = []
+        for name, new in row.data.items():
+            if name in many:
+                old: Any = sorted(names[("now", name)].get(record.pk, []))
+                new_shown = ", ".join(sorted(names[name].get(i, str(i)) for i in new or []))
+                if old == sorted(names[name].get(i, str(i)) for i in new or []):
+                    continue
+                found.append({"field": labels.get(name, name), "old": ", ".join(old), "new": new_shown})
+                continue
+            if name in related:
+                old_id = getattr(record, f"{name}_id", None)
+                if old_id == new:
+                    continue
+                found.append(
+                    {
+                        "field": labels.get(name, name),
+                        "old": names[name].get(old_id, "") if old_id else "",
+                        "new": names[name].get(new, "") if new else "",
+                    }
+                )
+                continue
+            if not hasattr(record, name):
+                continue
+            old = getattr(record, name)
+            old_text = old.isoformat() if hasattr(old, "isoformat") else ("" if old is None else str(old))
+            new_text = "" if new is None else str(new)
+            if old_text != new_text:
+                found.append({"field": labels.get(name, name), "old": old_text, "new": new_text})
+        changes[row.pk] = found
+    return changes
+
+
+def _names_of(
+    rows: list[ImportRow], model: Any, many: set[str], related: dict[str, Any], current: dict[int, Any]
+) -> dict[Any, dict[int, Any]]:
+    """The names of the terms and related records the rows and their records name, read in a few queries."""
+    names: dict[Any, dict[int, Any]] = {}
+    for name in many:
+        field = model._meta.get_field(name)
+        through = field.remote_field.through
+        own = f"{model._meta.model_name}_id"
+        other = f"{field.related_model._meta.model_name}_id"
+        links = list(through.objects.filter(**{f"{own}__in": list(current)}).values_list(own, other))
+        wanted = {i for r in rows for i in r.data.get(name) or []} | {t for _o, t in links}
+        terms = {t.pk: str(t) for t in field.related_model.objects.filter(pk__in=wanted)}
+        names[name] = terms
+        now: dict[int, list[str]] = {}
+        for owner, term in links:
+            now.setdefault(owner, []).append(terms.get(term, str(term)))
+        names[("now", name)] = now
+    for name, other_model in related.items():
+        wanted = {r.data.get(name) for r in rows if isinstance(r.data.get(name), int)}
+        wanted |= {getattr(record, f"{name}_id", None) for record in current.values()}
+        wanted.discard(None)
+        names[name] = {o.pk: str(o) for o in other_model._base_manager.filter(pk__in=wanted)} if wanted else {}
+    return names

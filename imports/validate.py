@@ -309,9 +309,7 @@ def terms(attribute: str, what: str) -> Callable[[Any, Any], list[int] | None]:
             elif term_id not in found:
                 found.append(term_id)
         if unknown:
-            raise CellError(
-                _("'%(value)s' is not a known %(what)s") % {"value": "', '".join(unknown), "what": what}
-            )
+            raise CellError(_("'%(value)s' is not a known %(what)s") % {"value": "', '".join(unknown), "what": what})
         return sorted(found)
 
     return clean

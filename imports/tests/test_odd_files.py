@@ -118,7 +118,9 @@ def test_nul_bytes_are_refused_naming_the_line(channel, settings):
 
 
 def test_ragged_rows_are_read_with_a_warning_on_each(world):
-    job = services.create_job(by=world.coordinator, institution=world.a, kind="organisations", name="r.csv", data=RAGGED)
+    job = services.create_job(
+        by=world.coordinator, institution=world.a, kind="organisations", name="r.csv", data=RAGGED
+    )
     services.set_mapping(job, job.mapping)
     services.build_preview(job)
     rows = {r.row_number: r for r in ImportRow.objects.filter(job=job)}

@@ -210,7 +210,7 @@ def test_an_xlsx_with_a_title_row_and_merged_cells_imports_every_row_with_a_name
 
 
 def test_nothing_written_is_never_put_as_a_success(world):
-    job = _job(world, "Naam;Gemeente\r\n;Gent\r\n".encode())
+    job = _job(world, b"Naam;Gemeente\r\n;Gent\r\n")
     services.run_import(job, by=world.coordinator)
     assert job.status == ImportJob.Status.DONE
     assert services.result_message(job).startswith("Nothing was imported: 0 created, 0 updated")

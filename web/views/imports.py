@@ -137,7 +137,12 @@ def _preview_context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
         rows = rows.exclude(warnings=[])
     elif show:
         rows = rows.filter(action=show)
-    return {"filters": filters, "page": paginate(request, rows.order_by("row_number"))}
+    page = paginate(request, rows.order_by("row_number"))
+    shown = list(page)
+    changes = services.field_changes(job, shown)
+    for row in shown:
+        row.changes = changes.get(row.pk, [])
+    return {"filters": filters, "page": page, "rows": shown}
 
 
 @login_required
