@@ -77,6 +77,14 @@ class SummaryOut(Schema):
     unchanged: int = 0
     error: int = Field(0, description="Rows with an error: they are skipped.")
     duplicates: int = Field(0, description="Rows that look like an existing record (merge or keep apart).")
+    warnings: int = Field(
+        0, description="Rows imported with a warning: optional cells that could not be read are left empty."
+    )
+    unknown: dict[str, list[tuple[str, int]]] = Field(
+        default_factory=dict,
+        description="Per column (`<kind>.<field>`), the words Brug did not recognise and in how many rows; the "
+        "import's page asks once what they mean and remembers it for the institution.",
+    )
     created: int | None = Field(None, description="After the import: records created.")
     updated: int | None = Field(None, description="After the import: records updated.")
 

@@ -95,6 +95,7 @@ def test_a_belgian_excel_csv_is_uploaded_mapped_decided_imported_and_undone(worl
         "create": 2,
         "update": 1,
         "unchanged": 0,
+        "error": 0,
         "duplicates": 1,
         "warnings": 1,
         "unknown": {},

@@ -118,6 +118,7 @@ def test_nul_bytes_are_refused_naming_the_line(channel, settings):
 
 
 def test_ragged_rows_are_read_with_a_warning_on_each(world):
+    world.coordinator.language = "en"
     job = services.create_job(
         by=world.coordinator, institution=world.a, kind="organisations", name="r.csv", data=RAGGED
     )
