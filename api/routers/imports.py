@@ -461,6 +461,63 @@ def set_mapping(request: HttpRequest, public_id: UUID, payload: MappingIn) -> Im
     return job
 
 
+class WordOut(Schema):
+    raw: str = Field(description="The word as written in the file.")
+    count: int = Field(description="In how many rows.")
+    suggestion: str = Field(description="Brug's suggestion: one of the options' values, or empty.")
+
+
+class OptionOut(Schema):
+    value: str
+    label: str
+
+
+class ValueQuestionOut(Schema):
+    column: str = Field(description="`<kind>.<field>`, e.g. `organisations.kind`.")
+    label: str = Field(description="The column's header in the file.")
+    options: list[OptionOut]
+    words: list[WordOut]
+
+
+class ValuesIn(InputSchema):
+    answers: dict[str, dict[str, str]] = Field(
+        description="Column → word → one of the column's option values, or `-` to leave such cells empty. A word "
+        "left out stays unrecognised (its cells empty, with a warning). Kept for the institution's next imports."
+    )
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"answers": {"organisations.kind": {"stadsdienst": "city_service"}}}]}
+    )
+
+
+@router.get(
+    "/{public_id}/values",
+    response=codes({200: list[ValueQuestionOut]}, 403, 404),
+    summary="Words the preview did not recognise",
+)
+def list_values(request: HttpRequest, public_id: UUID) -> list[dict[str, Any]]:
+    """Per column of a vocabulary (kinds, themes, target groups, roles, channels, yes/no), the words the
+    preview did not recognise, how often, the values they can stand for, and Brug's suggestion."""
+    job = _job(request, public_id)
+    return [
+        {**q, "options": [{"value": v, "label": label} for v, label in q["options"]]}
+        for q in services.value_questions(job)
+    ]
+
+
+@router.post("/{public_id}/values", response=codes({200: ImportDetailOut}, 400, 403, 404), summary="Map the values")
+def set_values(request: HttpRequest, public_id: UUID, payload: ValuesIn) -> ImportJob:
+    """Say once what the office's words mean; the preview is made again (at once, or in the background)."""
+    job = _changeable(request, public_id)
+    try:
+        if services.set_values(job, payload.answers, by=acting_user(request)):
+            services.start_preview(job)
+    except DomainError as exc:
+        raise _on_field("answers", exc) from exc
+    job.refresh_from_db()
+    return job
+
+
 @router.post(
     "/{public_id}/decisions", response=codes({200: ImportDetailOut}, 400, 403, 404), summary="Merge or keep apart"
 )

@@ -429,3 +429,30 @@ def test_a_refused_import_writes_nothing_and_says_why(world, api_as):
     assert response.status_code == 400
     assert "changed by someone else after the preview" in response.json()["detail"]
     assert not Organisation.objects.filter(name="Huiswerkklas Noord").exists()
+
+
+def test_the_words_not_recognised_are_listed_and_mapped_through_the_api(world, api_as):
+    from imports.models import ValueMapping
+
+    client = api_as(world.coordinator)
+    data = "Naam;Soort;Postcode\r\nBuurtwerk Noord;stadsdienst;9000\r\nKlub;vereniging;9000\r\n".encode("cp1252")
+    job = upload(client, data, name="p.csv", kind="organisations").json()
+    job = client.post(f"/imports/{job['id']}/mapping", {"mapping": {"0": "name", "1": "kind", "2": "postcode"}}).json()
+    assert job["summary"]["warnings"] == 2
+    assert job["summary"]["unknown"] == {"organisations.kind": [["stadsdienst", 1], ["vereniging", 1]]}
+    [question] = client.get(f"/imports/{job['id']}/values").json()
+    assert question["column"] == "organisations.kind"
+    assert {"value": "city_service", "label": "City or public service"} in question["options"]
+    assert [(w["raw"], w["suggestion"]) for w in question["words"]] == [
+        ("stadsdienst", "city_service"),
+        ("vereniging", "nonprofit"),
+    ]
+    refused = client.post(f"/imports/{job['id']}/values", {"answers": {"organisations.kind": {"stadsdienst": "x"}}})
+    assert refused.status_code == 400
+    assert not ValueMapping.objects.exists()
+    response = client.post(
+        f"/imports/{job['id']}/values", {"answers": {"organisations.kind": {"stadsdienst": "city_service"}}}
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["summary"]["warnings"] == 1
+    assert response.json()["summary"]["unknown"] == {"organisations.kind": [["vereniging", 1]]}
