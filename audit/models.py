@@ -50,6 +50,7 @@ ACTION_LABELS = {
     "removed photo": _("removed a photo from"),
     "imported": _("imported"),
     "undid import": _("undid the import"),
+    "mapped import values": _("said what the unrecognised values mean in the import"),
     "changed settings": _("changed the settings of"),
     "contributions changed": _("changed what each party puts in and gets out of"),
     "exported personal data": _("exported the personal data of"),

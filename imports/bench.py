@@ -109,3 +109,76 @@ def main(rows: int = 100_000) -> None:
     result = bench_import(rows)
     for key, value in result.items():
         print(f"{key}: {value}")
+
+
+def make_xlsx(rows: int) -> bytes:
+    """The same table as ``make_csv`` as an Excel workbook (shared strings, as Excel itself saves them)."""
+    import csv
+    import io
+
+    from openpyxl import Workbook
+
+    text = make_csv(rows).decode("cp1252")
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    for record in csv.reader(io.StringIO(text, newline=""), delimiter=";"):
+        sheet.append(record)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def bench_formats(rows: int = 100_000, page_runs: int = 5) -> dict[str, Any]:
+    """The same rows as CSV and as XLSX, side by side: the upload (read, header, samples), the preview (the
+    whole file read once and checked), and the import page of the workbook's job (median of ``page_runs``).
+    Nothing is imported; the jobs and their files are removed at the end."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from accounts.models import Role, User
+    from imports import services
+
+    institution = _institution()
+    user, _created = User.objects.get_or_create(
+        username="bench-import-coordinator", defaults={"role": Role.COORDINATOR, "institution": institution}
+    )
+    result: dict[str, Any] = {"rows": rows}
+    jobs: list[ImportJob] = []
+    try:
+        for fmt, data in (("csv", make_csv(rows)), ("xlsx", make_xlsx(rows))):
+            result[f"{fmt}_bytes"] = len(data)
+            started = time.perf_counter()
+            job = services.create_job(
+                by=user, institution=institution, kind="organisations", name=f"bench.{fmt}", data=data
+            )
+            result[f"{fmt}_upload_s"] = round(time.perf_counter() - started, 2)
+            jobs.append(job)
+            client = Client()
+            client.force_login(user)
+            url = reverse("import-detail", args=[job.public_id])
+            client.get(url)
+            times = []
+            for _run in range(page_runs):
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append(time.perf_counter() - started)
+                assert response.status_code == 200, response.status_code
+            result[f"{fmt}_page_ms"] = round(sorted(times)[len(times) // 2] * 1000)
+            services.set_mapping(job, job.mapping)
+            started = time.perf_counter()
+            services.build_preview(job)
+            result[f"{fmt}_preview_s"] = round(time.perf_counter() - started, 2)
+            assert job.status == ImportJob.Status.PREVIEWED, job.error
+            result[f"{fmt}_previewed_rows"] = job.summary["total"]
+    finally:
+        for job in jobs:
+            job.file.delete(save=False)
+            job.delete()
+        user.delete()
+    result["xlsx_upload_vs_csv"] = round(result["xlsx_upload_s"] / max(result["csv_upload_s"], 0.001), 1)
+    return result
+
+
+def main_formats(rows: int = 100_000) -> None:
+    for key, value in bench_formats(rows).items():
+        print(f"{key}: {value}")

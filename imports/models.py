@@ -63,6 +63,9 @@ class ImportJob(PublicIdModel):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # When the rows were written: a history row newer than this is a change made since (undo checks it).
     imported_at = models.DateTimeField(_("imported"), null=True, blank=True)
+    # The first values under each column (index -> values), read once at upload: the import's page shows
+    # them without opening the file again, whatever its size.
+    samples = models.JSONField(default=dict, blank=True)
 
     objects = ImportJobQuerySet.as_manager()
 
@@ -121,6 +124,8 @@ class ImportRow(models.Model):
     match = models.CharField(max_length=10, blank=True)
     same = models.BooleanField(default=False)
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True)
+    # Optional cells that could not be read (left empty), cells beyond the header: the row is still imported.
+    warnings = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["row_number"]
@@ -154,3 +159,28 @@ class ImportedRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model_label} {self.object_id} {self.action}"
+
+
+class ValueMapping(models.Model):
+    """What an office's own word in a column means, chosen once in an import's value step and used by every
+    later import of the institution: "stadsdienst" in the kind column is a city service, "nvt" is empty."""
+
+    institution = models.ForeignKey(
+        "network.Institution", on_delete=models.CASCADE, related_name="+", verbose_name=_("institution")
+    )
+    # "<kind>.<field>", e.g. "organisations.kind" or "organisations.themes".
+    column = models.CharField(_("field"), max_length=60)
+    # The word as normalised for comparison (lower case, no accents or punctuation), and as first seen.
+    key = models.CharField(max_length=200)
+    raw = models.CharField(_("value in the file"), max_length=200)
+    # The known value it stands for (a choice's value, a term's id as text, "yes" or "no"); "" for empty.
+    value = models.CharField(_("means"), max_length=100, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "column", "key"], name="imports_value_mapping_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.column}: {self.raw} -> {self.value or '-'}"

@@ -45,6 +45,10 @@ def erase_imports(erasure: privacy.Erasure) -> None:
     erasure.count("imports.importrow", privacy.scrub_rows(rows, erasure.terms, erasure.label))
     records = _records(erasure.person)
     erasure.count("imports.importedrecord", privacy.scrub_rows(records, erasure.terms, erasure.label))
+    # The first values of each column, kept from the upload for the mapping page (any institution's import
+    # may have named the person; files are removed after their retention period, and the samples with them).
+    jobs = ImportJob.objects.exclude(samples={})
+    erasure.count("imports.importjob", privacy.scrub_rows(jobs, erasure.terms, erasure.label, fields=["samples"]))
 
 
 def remove_import_files(institution: Any, cutoff: Any) -> int:
@@ -61,7 +65,7 @@ def remove_import_files(institution: Any, cutoff: Any) -> int:
         if job.file:
             job.file.delete(save=False)
         ImportRow.objects.filter(job=job).delete()
-        fields = {"file": ""}
+        fields: dict[str, Any] = {"file": "", "samples": {}}
         if job.status not in FINISHED:
             fields |= {
                 "status": ImportJob.Status.FAILED,
@@ -101,4 +105,8 @@ def register_personal_data() -> None:
                 ),
             ),
         )
+    )
+    privacy.declare_no_personal_data(
+        "imports.valuemapping",
+        reason="An office's own words for kinds, themes, roles, channels and yes/no, and what they mean.",
     )

@@ -14,17 +14,18 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.services import record
 from imports import undo, writers
 from imports.duplicates import index_for
-from imports.mapping import IGNORE, find_header_row, guess_mapping, target_names, targets
+from imports.mapping import IGNORE, find_header_row, guess_mapping, normalise, target_names, targets
 from imports.models import ImportedRecord, ImportJob, ImportRow, Kind
-from imports.readers import Cell, UnreadableFile, read_table
+from imports.readers import MAX_COLUMNS, MAX_ROWS, Cell, UnreadableFile, count_rows, max_upload_bytes, read_table
 from imports.undo import UndoCheck
-from imports.validate import Context, clean_row, model_errors, row_errors
+from imports.validate import FINAL, Context, clean_row, model_errors, row_errors
 from lib.bulk import RowInserter
 from lib.errors import DomainError
 from lib.text import without_bidi_controls
@@ -81,12 +82,31 @@ def _strip(cells: list[Any]) -> list[str]:
     return values
 
 
+# Rows read at upload from a workbook: enough to find the header (in the first ten) and show samples.
+HEAD_ROWS = 40
+SAMPLE_COUNT = 3
+
+
 @transaction.atomic
-def create_job(*, by: Any, institution: Any, kind: str, name: str, data: bytes) -> ImportJob:
-    """Read the uploaded file, find its header row and guess the columns. An unreadable file is refused whole."""
+def create_job(*, by: Any, institution: Any, kind: str, name: str, data: bytes, encoding: str = "") -> ImportJob:
+    """Read the uploaded file, find its header row and guess the columns. An unreadable file is refused whole.
+
+    A CSV is read whole (that is fast); of a workbook only the first rows are read here, and its rows are
+    counted from its XML without reading the cells: the preview reads it whole, once.
+    """
     if kind not in Kind.values:
         raise DomainError({"kind": _("Choose what the file holds.")})
-    table = read_table(data, name)
+    if len(data) > max_upload_bytes():
+        raise UnreadableFile(
+            _("The file is larger than %(max)s, so it was not read. Split it into smaller files.")
+            % {"max": filesizeformat(max_upload_bytes())}
+        )
+    estimate = count_rows(data, name)
+    if estimate is not None and estimate > MAX_ROWS + HEAD_ROWS:
+        raise UnreadableFile(
+            _("The file has more than %(max)s rows. Split it into smaller files.") % {"max": f"{MAX_ROWS:,}"}
+        )
+    table = read_table(data, name, limit=HEAD_ROWS if estimate is not None else None, encoding=encoding)
     if not table.rows:
         raise UnreadableFile(_("The file has no rows with data."))
     index = find_header_row(kind, table.rows)
@@ -104,32 +124,28 @@ def create_job(*, by: Any, institution: Any, kind: str, name: str, data: bytes) 
         headers=headers,
         mapping=guess_mapping(kind, headers),
     )
-    job.progress_total = len(_data_rows(job, table.rows))
-    if not job.progress_total:
+    rows = _data_rows(job, table.rows)
+    if not rows:
         raise UnreadableFile(_("The file has a header row but no rows with data under it."))
+    job.progress_total = len(rows) if estimate is None else max(len(rows), estimate - index - 1)
+    job.samples = _samples_of(rows)
     job.file.save(f"{job.public_id}-{Path(name).suffix.lower()[:6] or '.csv'}", ContentFile(data), save=False)
     job.save()
     return job
 
 
-def column_samples(job: ImportJob, count: int = 3) -> dict[int, list[str]]:
-    """The first ``count`` values under each column (index -> values), to help map it; {} if unreadable."""
-    try:
-        with job.file.open("rb") as handle:
-            rows = read_table(handle.read(), job.original_name).rows
-    except (OSError, ValueError, DomainError):
-        return {}
-    found: dict[int, list[str]] = {}
-    taken = 0
-    for number, cells in rows:
-        if number <= job.header_row:
-            continue
-        for index, cell in enumerate(cells):
-            found.setdefault(index, []).append("" if cell is None else str(cell)[:40])
-        taken += 1
-        if taken >= count:
-            break
+def _samples_of(rows: list[tuple[int, list[Cell]]], count: int = SAMPLE_COUNT) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for _number, cells in rows[:count]:
+        for index, cell in enumerate(cells[:MAX_COLUMNS]):
+            found.setdefault(str(index), []).append("" if cell is None else str(cell)[:40])
     return found
+
+
+def column_samples(job: ImportJob, count: int = SAMPLE_COUNT) -> dict[int, list[str]]:
+    """The first ``count`` values under each column (index -> values), to help map it, as read at upload:
+    the page never opens the file again."""
+    return {int(index): values[:count] for index, values in (job.samples or {}).items()}
 
 
 def column_label(job: ImportJob, index: int) -> str:
@@ -219,7 +235,10 @@ def _fail(job: ImportJob, message: str) -> None:
 def _build_preview(job: ImportJob, progress: Progress) -> None:
     with job.file.open("rb") as handle:
         data = handle.read()
-    rows = _data_rows(job, read_table(data, job.original_name).rows)
+    table = read_table(data, job.original_name, encoding=job.encoding)
+    header_width = next((len(cells) for n, cells in table.rows if n == job.header_row), len(job.headers))
+    ragged = table.encoding != "xlsx"  # a workbook leaves out empty cells at a row's end: that is no error
+    rows = _data_rows(job, table.rows)
     total = len(rows)
     columns = {int(column): target for column, target in job.mapping.items() if target}
     labels = {target: column_label(job, column) for column, target in columns.items()}
@@ -234,25 +253,41 @@ def _build_preview(job: ImportJob, progress: Progress) -> None:
     for done, (number, cells) in enumerate(rows, start=1):
         values = {target: cells[column] if column < len(cells) else None for column, target in columns.items()}
         data_, problems = clean_row(job.kind, values, context, required)
-        failed = {name for name, _message in problems}
-        problems += model_errors(job.kind, {k: v for k, v in data_.items() if k not in failed})
-        if not problems:
-            problems += row_errors(job.kind, data_)
+        problems += model_errors(job.kind, {k: v for k, v in data_.items() if k not in {n for n, _m in problems}})
+        problems += row_errors(job.kind, data_)
+        # Only a required value that is missing or unreadable skips the row; an optional cell that cannot be
+        # read is left empty, with a warning next to its column.
+        errors = [(name, message) for name, message in problems if name in required or not name]
+        warnings = [
+            {
+                "column": labels.get(name, ""),
+                "message": message.removesuffix(FINAL)
+                if message.endswith(FINAL)
+                else _("%(problem)s; left empty") % {"problem": message},
+            }
+            for name, message in problems
+            if name not in required and name
+        ]
+        for name, _message in problems:
+            if name not in required:
+                data_.pop(name, None)
+        warnings += _shape_warnings(cells, len(job.headers), header_width if ragged else 0)
         row: dict[str, Any] = {
             "job_id": job.pk,
             "row_number": number,
             "data": data_,
             "label": _row_label(job.kind, data_),
+            "warnings": warnings,
         }
-        if not problems:
+        if not errors:
             key = index.file_key(data_)
             if key in seen:
-                problems.append(("", _("the same record as row %(row)s") % {"row": seen[key]}))
+                errors.append(("", _("the same record as row %(row)s") % {"row": seen[key]}))
             else:
                 seen[key] = number
-        if problems:
+        if errors:
             row["action"] = ImportRow.Action.ERROR
-            row["errors"] = [{"column": labels.get(name, ""), "message": message} for name, message in problems]
+            row["errors"] = [{"column": labels.get(name, ""), "message": message} for name, message in errors]
         else:
             found = index.find(data_)
             existing = found is not None
@@ -268,6 +303,7 @@ def _build_preview(job: ImportJob, progress: Progress) -> None:
             row["action"] = _action(job.kind, existing, row.get("decision", ""), row.get("same", False))
         counts[row["action"]] += 1
         counts["duplicates"] += bool(row.get("existing_id") and not row.get("same"))
+        counts["warnings"] += bool(warnings)
         batch.append(row)
         if len(batch) >= BATCH:
             inserter.insert(batch)
@@ -276,12 +312,41 @@ def _build_preview(job: ImportJob, progress: Progress) -> None:
     inserter.insert(batch)
     if progress:
         progress(total, total)
-    job.summary = {"total": total, **counts}
+    unknown = {
+        column: sorted(([raw, count] for raw, count in words.values()), key=lambda item: (-item[1], item[0]))
+        for column, words in context.unknown.items()
+    }
+    job.summary = {"total": total, **counts, "unknown": unknown}
     job.status = ImportJob.Status.PREVIEWED
     job.progress_done = job.progress_total = total
     job.error = ""
     job.save(update_fields=["summary", "status", "progress_done", "progress_total", "error", "updated_at"])
     _clear_progress(job)
+
+
+def _shape_warnings(cells: list[Cell], columns: int, header_width: int) -> list[dict[str, str]]:
+    """A row with cells beyond the header's columns (they are not read), or, in a CSV, fewer cells than the
+    header (the missing ones are empty): said on the row, the row itself is read."""
+    beyond = [cell for cell in cells[columns:] if cell not in (None, "")]
+    if beyond:
+        return [
+            {
+                "column": "",
+                "message": _("this row has %(count)s filled cells right of the header's last column; they are not read")
+                % {"count": len(beyond)},
+            }
+        ]
+    if header_width and len(cells) < header_width:
+        return [
+            {
+                "column": "",
+                "message": _(
+                    "this row has %(count)s cells where the header has %(columns)s; the missing ones are empty"
+                )
+                % {"count": len(cells), "columns": header_width},
+            }
+        ]
+    return []
 
 
 class _Cancelled(Exception):
@@ -384,6 +449,7 @@ def run_import(job: ImportJob, *, by: Any, progress: Progress = None) -> ImportJ
                 "updated": sum(r.action == ImportRow.Action.UPDATE for r in rows),
                 "unchanged": job.summary.get(ImportRow.Action.UNCHANGED, 0),
                 "skipped": job.summary.get(ImportRow.Action.ERROR, 0),
+                "warnings": job.summary.get("warnings", 0),
                 "file": job.original_name,
             }
             record(by, "imported", job, institution_id=job.institution_id, changes=counts)
@@ -411,6 +477,33 @@ def run_import(job: ImportJob, *, by: Any, progress: Progress = None) -> ImportJ
     finally:
         _clear_progress(job)
     return job
+
+
+def result_message(job: ImportJob) -> str:
+    """What an import did, every count named; nothing written is never put as a success."""
+    written = job.summary.get("written", {})
+    counts = {
+        "created": written.get("created", 0),
+        "updated": written.get("updated", 0),
+        "unchanged": written.get("unchanged", 0),
+        "skipped": written.get("skipped", 0),
+        "warnings": written.get("warnings", 0),
+    }
+    if not counts["created"] and not counts["updated"]:
+        return (
+            _(
+                "Nothing was imported: 0 created, 0 updated; %(unchanged)s unchanged, %(skipped)s skipped "
+                "(see the rows with errors)."
+            )
+            % counts
+        )
+    return (
+        _(
+            "Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged, %(skipped)s skipped; "
+            "%(warnings)s rows with warnings (cells left empty)."
+        )
+        % counts
+    )
 
 
 def _mark(job: ImportJob, status: str, message: str) -> None:
@@ -562,3 +655,166 @@ def cancel_job(job: ImportJob, *, by: Any) -> ImportJob:
     _clear_progress(locked)
     job.status, job.interrupted, job.error = locked.status, "", ""
     return job
+
+
+# ---------------------------------------------------------------------------------------------- value step
+
+LEAVE_EMPTY = "-"
+
+
+def value_questions(job: ImportJob) -> list[dict[str, Any]]:
+    """The words the preview did not recognise, per column: what each could mean (the known values, "leave
+    empty") and Brug's suggestion (a synonym in Dutch or English, or a similar spelling)."""
+    from imports.validate import value_options
+
+    unknown = (job.summary or {}).get("unknown") or {}
+    columns = {t.name: t for t in targets(job.kind)}
+    mapped = {target: int(index) for index, target in job.mapping.items()}
+    questions: list[dict[str, Any]] = []
+    for column, words in unknown.items():
+        field = column.split(".", 1)[-1]
+        options = value_options(column)
+        if not words or not options or field not in columns:
+            continue
+        questions.append(
+            {
+                "column": column,
+                "field": field,
+                "label": column_label(job, mapped[field]) if field in mapped else str(columns[field].label),
+                "options": options,
+                "words": [
+                    {"raw": raw, "count": count, "suggestion": _suggest(column, raw, options)} for raw, count in words
+                ],
+            }
+        )
+    return questions
+
+
+def _suggest(column: str, raw: str, options: list[tuple[str, str]]) -> str:
+    import difflib
+
+    from imports.validate import SUGGESTIONS
+
+    key = normalise(raw)
+    for word, value in SUGGESTIONS.get(column, ()):
+        if normalise(word) == key or (len(key) > 4 and normalise(word) in key):
+            return str(value)
+    names: dict[str, str] = {}
+    for value, label in options:
+        names.setdefault(normalise(label), value)
+        names.setdefault(normalise(value), value)
+    close = difflib.get_close_matches(key, list(names), n=1, cutoff=0.75)
+    return names[close[0]] if close else ""
+
+
+@transaction.atomic
+def set_values(job: ImportJob, answers: dict[str, dict[str, str]], *, by: Any) -> int:
+    """Keep what the office said its words mean ({column: {word: value or LEAVE_EMPTY}}), for this import and
+    every later one of the institution; a word left unanswered stays unrecognised. Returns how many were kept.
+    The preview is then made again."""
+    from imports.models import ValueMapping
+    from imports.validate import value_options
+
+    _require_status(job, ImportJob.Status.PREVIEWED)
+    unknown = (job.summary or {}).get("unknown") or {}
+    kept = 0
+    for column, words in answers.items():
+        allowed = {value for value, _label in value_options(column)}
+        asked = {normalise(raw): raw for raw, _count in unknown.get(column, [])}
+        for raw, value in words.items():
+            if not value:
+                continue
+            key = normalise(raw)
+            if key not in asked or (value != LEAVE_EMPTY and value not in allowed):
+                raise DomainError(_("Choose one of the values offered for “%(value)s”.") % {"value": raw})
+            ValueMapping.objects.update_or_create(
+                institution_id=job.institution_id,
+                column=column,
+                key=key,
+                defaults={"raw": asked[key][:200], "value": "" if value == LEAVE_EMPTY else value},
+            )
+            kept += 1
+    if kept:
+        record(by, "mapped import values", job, institution_id=job.institution_id, changes={"values": kept})
+    return kept
+
+
+# ---------------------------------------------------------------------------------------------- field diff
+
+
+def field_changes(job: ImportJob, rows: list[ImportRow]) -> dict[int, list[dict[str, str]]]:
+    """For each row that updates a record of the shared directory (by row id): every field the import would
+    change, with the value now and the value from the file, so nothing is overwritten unseen."""
+    from imports.writers import LABELS, MODELS
+
+    updates = [r for r in rows if r.action == ImportRow.Action.UPDATE and r.existing_id]
+    if not updates or job.kind not in LABELS:
+        return {}
+    model = MODELS[LABELS[job.kind]]
+    current = model.objects.in_bulk([r.existing_id for r in updates])
+    labels = {t.name: str(t.label) for t in targets(job.kind)}
+    given = {name for r in updates for name in r.data}
+    many = {f.name for f in model._meta.many_to_many if f.name in given}
+    related = {f.name: f.related_model for f in model._meta.concrete_fields if f.is_relation and f.name in given}
+    names = _names_of(updates, model, many, related, current)
+    changes: dict[int, list[dict[str, str]]] = {}
+    for row in updates:
+        record = current.get(row.existing_id)
+        if record is None:
+            continue
+        found: list[dict[str, str]] = []
+        for name, new in row.data.items():
+            if name in many:
+                old: Any = sorted(names[("now", name)].get(record.pk, []))
+                new_shown = ", ".join(sorted(names[name].get(i, str(i)) for i in new or []))
+                if old == sorted(names[name].get(i, str(i)) for i in new or []):
+                    continue
+                found.append({"field": labels.get(name, name), "old": ", ".join(old), "new": new_shown})
+                continue
+            if name in related:
+                old_id = getattr(record, f"{name}_id", None)
+                if old_id == new:
+                    continue
+                found.append(
+                    {
+                        "field": labels.get(name, name),
+                        "old": names[name].get(old_id, "") if old_id else "",
+                        "new": names[name].get(new, "") if new else "",
+                    }
+                )
+                continue
+            if not hasattr(record, name):
+                continue
+            old = getattr(record, name)
+            old_text = old.isoformat() if hasattr(old, "isoformat") else ("" if old is None else str(old))
+            new_text = "" if new is None else str(new)
+            if old_text != new_text:
+                found.append({"field": labels.get(name, name), "old": old_text, "new": new_text})
+        changes[row.pk] = found
+    return changes
+
+
+def _names_of(
+    rows: list[ImportRow], model: Any, many: set[str], related: dict[str, Any], current: dict[int, Any]
+) -> dict[Any, dict[int, Any]]:
+    """The names of the terms and related records the rows and their records name, read in a few queries."""
+    names: dict[Any, dict[int, Any]] = {}
+    for name in many:
+        field = model._meta.get_field(name)
+        through = field.remote_field.through
+        own = f"{model._meta.model_name}_id"
+        other = f"{field.related_model._meta.model_name}_id"
+        links = list(through.objects.filter(**{f"{own}__in": list(current)}).values_list(own, other))
+        wanted = {i for r in rows for i in r.data.get(name) or []} | {t for _o, t in links}
+        terms = {t.pk: str(t) for t in field.related_model.objects.filter(pk__in=wanted)}
+        names[name] = terms
+        now: dict[int, list[str]] = {}
+        for owner, term in links:
+            now.setdefault(owner, []).append(terms.get(term, str(term)))
+        names[("now", name)] = now
+    for name, other_model in related.items():
+        wanted = {r.data.get(name) for r in rows if isinstance(r.data.get(name), int)}
+        wanted |= {getattr(record, f"{name}_id", None) for record in current.values()}
+        wanted.discard(None)
+        names[name] = {o.pk: str(o) for o in other_model._base_manager.filter(pk__in=wanted)} if wanted else {}
+    return names

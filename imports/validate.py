@@ -26,9 +26,11 @@ from network.models import Interaction, Organisation, Person, SofarRole, TargetG
 
 
 class CellError(Exception):
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, says_what_happens: bool = False) -> None:
         super().__init__(message)
         self.message = message
+        # The message already says what becomes of the value ("kept aside, not stored").
+        self.says_what_happens = says_what_happens
 
 
 def as_text(value: Any) -> str:
@@ -72,8 +74,14 @@ def enterprise_number(value: Any, ctx: Any) -> str:
     if not raw:
         return ""
     digits = enterprise_digits(raw)
-    if len(digits) != 10 or digits[0] not in "01" or 97 - int(digits[:8]) % 97 != int(digits[8:]):
+    if len(digits) != 10 or digits[0] not in "01":
         raise CellError(_("'%(value)s' is not a Belgian enterprise number") % {"value": raw})
+    if 97 - int(digits[:8]) % 97 != int(digits[8:]):
+        raise CellError(
+            _("'%(value)s' has check digits that do not match (a typing error?): it is kept aside, not stored")
+            % {"value": raw},
+            says_what_happens=True,
+        )
     return f"{digits[:4]}.{digits[4:7]}.{digits[7:]}"
 
 
@@ -150,11 +158,36 @@ def boolean(value: Any, ctx: Any) -> bool | None:
     raw = normalise(value)
     if not raw:
         return None
+    mapped = _mapped(ctx, value)
+    if mapped is not None:
+        return None if mapped == "" else mapped == "yes"
     if raw in YES:
         return True
     if raw in NO:
         return False
+    _unknown(ctx, value)
     raise CellError(_("'%(value)s' is not yes or no") % {"value": as_text(value)})
+
+
+def _mapped(ctx: Any, value: Any) -> str | None:
+    """What the office said this word means in this column (value step), or None if it was not asked."""
+    mapping = getattr(ctx, "value_map", {}).get(getattr(ctx, "column", ""), {})
+    return mapping.get(normalise(value)) if mapping else None
+
+
+def _unknown(ctx: Any, value: Any) -> None:
+    """Note a word the column's values do not know, for the value step."""
+    unknown = getattr(ctx, "unknown", None)
+    if unknown is not None and len(unknown.get(ctx.column, {})) < MAX_UNKNOWN:
+        found = unknown.setdefault(ctx.column, {})
+        key = normalise(value)
+        if key:
+            raw, count = found.get(key, (as_text(value)[:200], 0))
+            found[key] = (raw, count + 1)
+
+
+# Distinct unknown words kept per column: more than this is not a vocabulary but free text.
+MAX_UNKNOWN = 100
 
 
 @cache
@@ -176,8 +209,12 @@ def choice(choices: type[models.TextChoices], *extra: tuple[str, str]) -> Callab
         raw = as_text(value)
         if not raw:
             return None
+        mapped = _mapped(ctx, raw)
+        if mapped is not None:
+            return mapped or None
         found = _choice_lookup(choices, extra).get(normalise(raw))
         if found is None:
+            _unknown(ctx, raw)
             labels = ", ".join(str(label) for label in choices.labels)
             raise CellError(_("'%(value)s' is not one of: %(choices)s") % {"value": raw, "choices": labels})
         return found
@@ -216,6 +253,36 @@ CHANNEL_SYNONYMS = (
     ("event", Interaction.Channel.EVENT),
 )
 ORG_KIND_SYNONYMS = (("vzw", Organisation.Kind.NONPROFIT), ("stad", Organisation.Kind.CITY_SERVICE))
+# Words offices use that are not sure enough to be read without asking, but make good suggestions in the
+# value step (Dutch and English).
+SUGGESTIONS: dict[str, tuple[tuple[str, str], ...]] = {
+    "organisations.kind": (
+        ("stadsdienst", Organisation.Kind.CITY_SERVICE),
+        ("gemeente", Organisation.Kind.CITY_SERVICE),
+        ("ocmw", Organisation.Kind.CITY_SERVICE),
+        ("openbaar", Organisation.Kind.CITY_SERVICE),
+        ("municipality", Organisation.Kind.CITY_SERVICE),
+        ("vereniging", Organisation.Kind.NONPROFIT),
+        ("feitelijke vereniging", Organisation.Kind.NONPROFIT),
+        ("ngo", Organisation.Kind.NONPROFIT),
+        ("charity", Organisation.Kind.NONPROFIT),
+        ("association", Organisation.Kind.NONPROFIT),
+        ("bedrijf", Organisation.Kind.OTHER),
+        ("onderneming", Organisation.Kind.OTHER),
+        ("company", Organisation.Kind.OTHER),
+        ("school", Organisation.Kind.SCHOOL),
+        ("basisschool", Organisation.Kind.SCHOOL),
+        ("secundaire school", Organisation.Kind.SCHOOL),
+        ("sportclub", Organisation.Kind.SPORTS_CLUB),
+        ("jeugdbeweging", Organisation.Kind.YOUTH_WORK),
+        ("jeugdhuis", Organisation.Kind.YOUTH_WORK),
+        ("buurtwerk", Organisation.Kind.NEIGHBOURHOOD),
+        ("wijkwerking", Organisation.Kind.NEIGHBOURHOOD),
+        ("zorg", Organisation.Kind.CARE),
+        ("welzijn", Organisation.Kind.CARE),
+        ("cultuurhuis", Organisation.Kind.CULTURE),
+    ),
+}
 
 
 def _split(value: Any) -> list[str]:
@@ -230,12 +297,19 @@ def terms(attribute: str, what: str) -> Callable[[Any, Any], list[int] | None]:
             return []
         lookup = getattr(ctx, attribute)
         found: list[int] = []
+        unknown: list[str] = []
         for part in _split(value):
-            term_id = lookup.get(normalise(part))
+            mapped = _mapped(ctx, part)
+            if mapped == "":
+                continue
+            term_id = int(mapped) if mapped and mapped.isdigit() else lookup.get(normalise(part))
             if term_id is None:
-                raise CellError(_("'%(value)s' is not a known %(what)s") % {"value": part, "what": what})
-            if term_id not in found:
+                _unknown(ctx, part)
+                unknown.append(part)
+            elif term_id not in found:
                 found.append(term_id)
+        if unknown:
+            raise CellError(_("'%(value)s' is not a known %(what)s") % {"value": "', '".join(unknown), "what": what})
         return sorted(found)
 
     return clean
@@ -353,10 +427,26 @@ REQUIRED_MESSAGE = {
 }
 
 
+# Appended (invisibly) to a message that already says what becomes of the value: no "left empty" after it.
+FINAL = "\u2060"
+
+
 class Context:
     """What rows may refer to, read once per preview: terms, organisations, and the institution's courses and people."""
 
     def __init__(self, kind: str, institution_id: int) -> None:
+        from imports.models import ValueMapping
+
+        self.kind = kind
+        self.column = ""
+        # "<kind>.<field>" -> normalised word -> what the office said it means ("" for empty).
+        self.value_map: dict[str, dict[str, str]] = {}
+        for column, key, value in ValueMapping.objects.filter(
+            institution_id=institution_id, column__startswith=f"{kind}."
+        ).values_list("column", "key", "value"):
+            self.value_map.setdefault(column, {})[key] = value
+        # The words no column knew: "<kind>.<field>" -> normalised word -> (word as written, how often).
+        self.unknown: dict[str, dict[str, tuple[str, int]]] = {}
         self.themes = self._terms(Theme)
         self.target_groups = self._terms(TargetGroup)
         self._orgs_by_number: dict[str, int] | None = None
@@ -406,10 +496,12 @@ def clean_row(
     errors: list[tuple[str, str]] = []
     cleaners = CLEANERS[kind]
     for name, value in values.items():
+        if ctx is not None:
+            ctx.column = f"{kind}.{name}"
         try:
             cleaned = cleaners[name](value, ctx)
         except CellError as exc:
-            errors.append((name, exc.message))
+            errors.append((name, exc.message if not exc.says_what_happens else exc.message + FINAL))
             continue
         if cleaned is not None:
             data[name] = cleaned
@@ -464,3 +556,32 @@ def model_errors(kind: str, data: dict[str, Any]) -> list[tuple[str, str]]:
         except ValidationError as exc:
             errors.append((name, " ".join(str(m) for m in exc.messages)))
     return errors
+
+
+def _choices(choices: type[models.TextChoices]) -> Callable[[], list[tuple[str, str]]]:
+    return lambda: [(str(value), str(label)) for value, label in choices.choices]
+
+
+def _term_options(model: type[Theme] | type[TargetGroup]) -> Callable[[], list[tuple[str, str]]]:
+    def options() -> list[tuple[str, str]]:
+        return [(str(term.pk), str(term)) for term in model.objects.order_by("name_nl")]
+
+    return options
+
+
+# The columns of a vocabulary ("<kind>.<field>"): the known values a word of the office's may stand for.
+VALUE_OPTIONS: dict[str, Callable[[], list[tuple[str, str]]]] = {
+    "organisations.kind": _choices(Organisation.Kind),
+    "organisations.themes": _term_options(Theme),
+    "organisations.target_groups": _term_options(TargetGroup),
+    "organisations.is_active": lambda: [("yes", str(_("yes"))), ("no", str(_("no")))],
+    "people.role": _choices(SofarRole),
+    "engagements.kind": _choices(Engagement.Kind),
+    "engagements.status": _choices(Engagement.Status),
+    "interactions.channel": _choices(Interaction.Channel),
+}
+
+
+def value_options(column: str) -> list[tuple[str, str]]:
+    options = VALUE_OPTIONS.get(column)
+    return options() if options else []

@@ -31,7 +31,7 @@ from api.schemas import InputSchema, choice
 from imports import services
 from imports.mapping import IGNORE, targets
 from imports.models import ImportJob, ImportRow, Kind
-from imports.readers import max_upload_bytes
+from imports.readers import ENCODINGS, max_upload_bytes
 from imports.writers import LABELS, MODELS
 from lib.errors import DomainError
 
@@ -77,6 +77,14 @@ class SummaryOut(Schema):
     unchanged: int = 0
     error: int = Field(0, description="Rows with an error: they are skipped.")
     duplicates: int = Field(0, description="Rows that look like an existing record (merge or keep apart).")
+    warnings: int = Field(
+        0, description="Rows imported with a warning: optional cells that could not be read are left empty."
+    )
+    unknown: dict[str, list[tuple[str, int]]] = Field(
+        default_factory=dict,
+        description="Per column (`<kind>.<field>`), the words Brug did not recognise and in how many rows; the "
+        "import's page asks once what they mean and remembers it for the institution.",
+    )
     created: int | None = Field(None, description="After the import: records created.")
     updated: int | None = Field(None, description="After the import: records updated.")
 
@@ -228,7 +236,10 @@ class RowOut(Schema):
     action: str = Field(description="create, update, unchanged or error.")
     action_label: str
     label: str
-    errors: list[CellErrorOut]
+    errors: list[CellErrorOut] = Field(description="Why the row is skipped (a required value missing or unreadable).")
+    warnings: list[CellErrorOut] = Field(
+        description="Optional cells that could not be read (left empty), cells beyond the header: the row is imported."
+    )
     existing: ExistingOut | None
     decision: str = Field(description="For a likely duplicate: `merge` or `separate`; else empty.")
 
@@ -365,11 +376,15 @@ def list_imports(request: HttpRequest, status: StatusValue | None = None, kind: 
 
 @router.post("", response=codes({201: ImportDetailOut}, 400, 403), summary="Upload a spreadsheet")
 @decorate_view(limit_upload)
-def upload(request: HttpRequest, kind: Form[KindValue], file: File[UploadedFile]) -> Status:  # type: ignore[valid-type]
+def upload(  # type: ignore[valid-type]
+    request: HttpRequest, kind: Form[KindValue], file: File[UploadedFile], encoding: Form[str] = ""
+) -> Status:
     """Send the file as `multipart/form-data` with what it holds (`kind`). CSV (comma or semicolon separated,
     UTF-8 or Windows-1252) or XLSX, at most 20 MB and 200 columns. Brug finds the header row (a title row
     above it is passed over) and guesses the columns; nothing is read into the records yet. Next: send the
-    mapping, which builds the preview. A file that cannot be read is refused (400) with the reason."""
+    mapping, which builds the preview. A file that cannot be read is refused (400) with the reason. `encoding`
+    (optional: utf-8, cp1252, iso-8859-1, utf-16, mac_roman) reads a CSV in the encoding you choose, when its
+    characters were refused or read wrongly."""
     user = acting_user(request)
     require(user, USE)
     if user.institution_id is None:
@@ -384,8 +399,15 @@ def upload(request: HttpRequest, kind: Form[KindValue], file: File[UploadedFile]
             }
         )
     try:
+        if encoding and encoding not in dict(ENCODINGS):
+            raise DomainError(_("Choose one of the encodings offered."))
         job = services.create_job(
-            by=user, institution=user.institution, kind=kind, name=file.name or "upload.csv", data=file.read()
+            by=user,
+            institution=user.institution,
+            kind=kind,
+            name=file.name or "upload.csv",
+            data=file.read(),
+            encoding=encoding,
         )
     except DomainError as exc:
         raise _on_field("file", exc) from exc
@@ -407,7 +429,7 @@ def get_import(request: HttpRequest, public_id: UUID) -> ImportJob:
 def list_rows(
     request: HttpRequest,
     public_id: UUID,
-    show: Literal["create", "update", "unchanged", "error", "duplicates"] | None = None,
+    show: Literal["create", "update", "unchanged", "error", "duplicates", "warnings"] | None = None,
 ) -> Any:
     """The preview row by row, in the file's order: what importing will do with it, every error with its
     column, and the existing record it looks like. Filter `show`: an action, or `duplicates` (rows that look
@@ -416,6 +438,8 @@ def list_rows(
     rows = ImportRow.objects.filter(job=job)
     if show == "duplicates":
         rows = rows.filter(existing_id__isnull=False, same=False)
+    elif show == "warnings":
+        rows = rows.exclude(warnings=[])
     elif show:
         rows = rows.filter(action=show)
     model = MODELS[LABELS[job.kind]]
@@ -433,6 +457,63 @@ def set_mapping(request: HttpRequest, public_id: UUID, payload: MappingIn) -> Im
         services.start_preview(job)
     except DomainError as exc:
         raise _on_field("mapping", exc) from exc
+    job.refresh_from_db()
+    return job
+
+
+class WordOut(Schema):
+    raw: str = Field(description="The word as written in the file.")
+    count: int = Field(description="In how many rows.")
+    suggestion: str = Field(description="Brug's suggestion: one of the options' values, or empty.")
+
+
+class OptionOut(Schema):
+    value: str
+    label: str
+
+
+class ValueQuestionOut(Schema):
+    column: str = Field(description="`<kind>.<field>`, e.g. `organisations.kind`.")
+    label: str = Field(description="The column's header in the file.")
+    options: list[OptionOut]
+    words: list[WordOut]
+
+
+class ValuesIn(InputSchema):
+    answers: dict[str, dict[str, str]] = Field(
+        description="Column → word → one of the column's option values, or `-` to leave such cells empty. A word "
+        "left out stays unrecognised (its cells empty, with a warning). Kept for the institution's next imports."
+    )
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"answers": {"organisations.kind": {"stadsdienst": "city_service"}}}]}
+    )
+
+
+@router.get(
+    "/{public_id}/values",
+    response=codes({200: list[ValueQuestionOut]}, 403, 404),
+    summary="Words the preview did not recognise",
+)
+def list_values(request: HttpRequest, public_id: UUID) -> list[dict[str, Any]]:
+    """Per column of a vocabulary (kinds, themes, target groups, roles, channels, yes/no), the words the
+    preview did not recognise, how often, the values they can stand for, and Brug's suggestion."""
+    job = _job(request, public_id)
+    return [
+        {**q, "options": [{"value": v, "label": label} for v, label in q["options"]]}
+        for q in services.value_questions(job)
+    ]
+
+
+@router.post("/{public_id}/values", response=codes({200: ImportDetailOut}, 400, 403, 404), summary="Map the values")
+def set_values(request: HttpRequest, public_id: UUID, payload: ValuesIn) -> ImportJob:
+    """Say once what the office's words mean; the preview is made again (at once, or in the background)."""
+    job = _changeable(request, public_id)
+    try:
+        if services.set_values(job, payload.answers, by=acting_user(request)):
+            services.start_preview(job)
+    except DomainError as exc:
+        raise _on_field("answers", exc) from exc
     job.refresh_from_db()
     return job
 

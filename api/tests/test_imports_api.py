@@ -92,17 +92,23 @@ def test_a_belgian_excel_csv_is_uploaded_mapped_decided_imported_and_undone(worl
     assert job["status"] == "previewed"
     assert job["summary"] | {} == {
         "total": 3,
-        "create": 1,
+        "create": 2,
         "update": 1,
         "unchanged": 0,
-        "error": 1,
+        "error": 0,
         "duplicates": 1,
+        "warnings": 1,
+        "unknown": {},
         "created": None,
         "updated": None,
     }
-    [bad] = client.get(f"/imports/{job['id']}/rows", show="error").json()["items"]
-    assert bad["row"] == 5
-    assert {"column": "Einddatum", "message": "the end date cannot be before the start date"} in bad["errors"]
+    # An optional end date before the start is left empty with a warning; the row is imported.
+    [warned] = client.get(f"/imports/{job['id']}/rows", show="warnings").json()["items"]
+    assert (warned["row"], warned["action"], warned["errors"]) == (5, "create", [])
+    assert {
+        "column": "Einddatum",
+        "message": "the end date cannot be before the start date; left empty",
+    } in warned["warnings"]
     [duplicate] = client.get(f"/imports/{job['id']}/rows", show="duplicates").json()["items"]
     assert (duplicate["row"], duplicate["action"], duplicate["decision"]) == (3, "update", "merge")
     assert duplicate["existing"] == {
@@ -115,14 +121,14 @@ def test_a_belgian_excel_csv_is_uploaded_mapped_decided_imported_and_undone(worl
     # Keep the duplicate apart: a new engagement next to the existing one.
     response = client.post(f"/imports/{job['id']}/decisions", {"decisions": [{"row": 3, "decision": "separate"}]})
     assert response.status_code == 200, response.content
-    assert (response.json()["summary"]["create"], response.json()["summary"]["update"]) == (2, 0)
+    assert (response.json()["summary"]["create"], response.json()["summary"]["update"]) == (3, 0)
 
     response = client.post(f"/imports/{job['id']}/confirm", None)
     assert response.status_code == 200, response.content
     job = response.json()
     assert (job["status"], job["summary"]["created"], job["summary"]["updated"], job["can_undo"]) == (
         "done",
-        2,
+        3,
         0,
         True,
     )
@@ -130,6 +136,7 @@ def test_a_belgian_excel_csv_is_uploaded_mapped_decided_imported_and_undone(worl
     assert [(e.title, e.start_date, e.end_date, e.hours, e.organisation_id) for e in new] == [
         ("Huiswerkbegeleiding Noord", dt.date(2027, 1, 31), dt.date(2027, 6, 30), 40, world.org.pk),
         ("Taalcafé Zuid", dt.date(2027, 2, 1), None, 12, world.org.pk),
+        ("Vrijwilligersdag", dt.date(2027, 3, 15), None, 8, None),
     ]
     assert new[0].description == "Elke woensdag"
     existing.refresh_from_db()
@@ -422,3 +429,30 @@ def test_a_refused_import_writes_nothing_and_says_why(world, api_as):
     assert response.status_code == 400
     assert "changed by someone else after the preview" in response.json()["detail"]
     assert not Organisation.objects.filter(name="Huiswerkklas Noord").exists()
+
+
+def test_the_words_not_recognised_are_listed_and_mapped_through_the_api(world, api_as):
+    from imports.models import ValueMapping
+
+    client = api_as(world.coordinator)
+    data = "Naam;Soort;Postcode\r\nBuurtwerk Noord;stadsdienst;9000\r\nKlub;vereniging;9000\r\n".encode("cp1252")
+    job = upload(client, data, name="p.csv", kind="organisations").json()
+    job = client.post(f"/imports/{job['id']}/mapping", {"mapping": {"0": "name", "1": "kind", "2": "postcode"}}).json()
+    assert job["summary"]["warnings"] == 2
+    assert job["summary"]["unknown"] == {"organisations.kind": [["stadsdienst", 1], ["vereniging", 1]]}
+    [question] = client.get(f"/imports/{job['id']}/values").json()
+    assert question["column"] == "organisations.kind"
+    assert {"value": "city_service", "label": "City or public service"} in question["options"]
+    assert [(w["raw"], w["suggestion"]) for w in question["words"]] == [
+        ("stadsdienst", "city_service"),
+        ("vereniging", "nonprofit"),
+    ]
+    refused = client.post(f"/imports/{job['id']}/values", {"answers": {"organisations.kind": {"stadsdienst": "x"}}})
+    assert refused.status_code == 400
+    assert not ValueMapping.objects.exists()
+    response = client.post(
+        f"/imports/{job['id']}/values", {"answers": {"organisations.kind": {"stadsdienst": "city_service"}}}
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["summary"]["warnings"] == 1
+    assert response.json()["summary"]["unknown"] == {"organisations.kind": [["vereniging", 1]]}

@@ -150,6 +150,7 @@ PATHS = {
     "/api/imports/{public_id}": {"get"},
     "/api/imports/{public_id}/rows": {"get"},
     "/api/imports/{public_id}/mapping": {"post"},
+    "/api/imports/{public_id}/values": {"get", "post"},
     "/api/imports/{public_id}/decisions": {"post"},
     "/api/imports/{public_id}/confirm": {"post"},
     "/api/imports/{public_id}/undo": {"post"},

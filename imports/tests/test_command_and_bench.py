@@ -14,9 +14,10 @@ def test_the_command_imports_a_file_with_progress_on_stderr(world, tmp_path, cap
     path.write_bytes(belgian_csv("Huiswerkklas Noord;;9000;Gent;;;;;", "Fout;;90O0;Gent;;;;;"))
     call_command("import_spreadsheet", str(path), "--kind", "organisations", "--institution", "uas")
     out, err = capsys.readouterr()
-    assert "1 created" in out
+    # An optional cell that cannot be read is left empty with a warning: the row is imported.
+    assert "2 created" in out
     # Messages come in the importing user's language (Dutch here).
-    assert "Row 4, column Postcode: '90O0' is geen Belgische postcode" in out
+    assert "Row 4, column Postcode (warning): '90O0' is geen Belgische postcode" in out
     assert "preview: 2/2 rows" in err
     assert Organisation.objects.filter(name="Huiswerkklas Noord").exists()
 
@@ -79,3 +80,16 @@ def test_the_undo_command_refuses_with_the_list_then_undoes_only_what_is_safe(wo
     call_command("undo_import", str(job.public_id), "--institution", "uas", "--only-safe")
     assert "Undone: 1 records taken back, 1 kept." in capsys.readouterr().out
     assert list(Organisation.objects.filter(name__in=["Huiswerkklas Noord", "Taalcafé Zuid"])) == [noted]
+
+
+@pytest.mark.django_db
+def test_the_bench_reads_the_same_rows_as_csv_and_as_xlsx_and_leaves_nothing(settings, tmp_path):
+    from imports.bench import bench_formats
+    from imports.models import ImportJob
+
+    settings.MEDIA_ROOT = tmp_path
+    result = bench_formats(rows=200, page_runs=1)
+    assert result["csv_previewed_rows"] == result["xlsx_previewed_rows"] == 200
+    assert {"csv_upload_s", "xlsx_upload_s", "csv_page_ms", "xlsx_page_ms", "xlsx_preview_s"} <= set(result)
+    assert not ImportJob.objects.exists()
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]

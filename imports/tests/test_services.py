@@ -36,11 +36,15 @@ def test_the_preview_says_what_each_row_will_do_and_names_every_error_with_its_c
     rows = _rows(job)
     assert rows[3].action == ImportRow.Action.CREATE
     assert rows[3].data["name"] == "Huiswerkklas Noord"
-    assert rows[4].action == ImportRow.Action.ERROR
+    # Its required name is good: the row is imported, the cells that cannot be read left empty with a warning.
+    assert rows[4].action == ImportRow.Action.CREATE
+    assert rows[4].errors == []
     # Messages come in the importing user's language (Dutch for the world's users).
-    assert {"column": "Postcode", "message": "'90O0' is geen Belgische postcode"} in rows[4].errors
-    assert {"column": "E-mail", "message": "'geen-mail' is geen e-mailadres"} in rows[4].errors
-    assert any(e["column"] == "Capaciteit" for e in rows[4].errors)
+    assert {"column": "Postcode", "message": "'90O0' is geen Belgische postcode; leeg gelaten"} in rows[4].warnings
+    assert {"column": "E-mail", "message": "'geen-mail' is geen e-mailadres; leeg gelaten"} in rows[4].warnings
+    assert any(w["column"] == "Capaciteit" for w in rows[4].warnings)
+    assert not {"postcode", "email", "capacity_per_period"} & set(rows[4].data)
+    assert job.summary["warnings"] == 1
     # The same name at the same postcode as an existing organisation: a likely duplicate, merged unless told apart.
     assert rows[6].existing_id == world.org.pk
     assert rows[6].decision == ImportRow.Decision.MERGE
@@ -116,6 +120,7 @@ def test_a_second_import_of_the_same_file_changes_nothing(world):
         "updated": 0,
         "unchanged": 1,
         "skipped": 0,
+        "warnings": 0,
         "file": "partners.csv",
     }
     assert Organisation.objects.get(name="Huiswerkklas Noord").version == version
@@ -207,8 +212,11 @@ def test_an_xlsx_with_english_headers_and_excel_dates_imports_engagements(world)
     job = _job(world, data, name="engagements.xlsx", kind="engagements")
     rows = _rows(job)
     assert rows[3].action == ImportRow.Action.CREATE, rows[3].errors
-    assert rows[4].action == ImportRow.Action.ERROR
-    assert rows[4].errors == [{"column": "End date", "message": "de einddatum kan niet vóór de begindatum liggen"}]
+    # The end date is optional: before the start it is left empty with a warning, and the row imported.
+    assert rows[4].action == ImportRow.Action.CREATE
+    assert rows[4].warnings == [
+        {"column": "End date", "message": "de einddatum kan niet vóór de begindatum liggen; leeg gelaten"}
+    ]
     services.run_import(job, by=world.coordinator)
     assert job.status == ImportJob.Status.DONE, job.error
     engagement = course.engagements.get()

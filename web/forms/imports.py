@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from imports.mapping import IGNORE, targets
 from imports.models import ImportJob, ImportRow, Kind
-from imports.readers import max_upload_bytes
+from imports.readers import ENCODINGS, max_upload_bytes
 
 
 class UploadForm(forms.Form):
@@ -18,6 +18,12 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("Spreadsheet file"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx,text/csv"}),
+    )
+    encoding = forms.ChoiceField(
+        label=_("Characters (encoding) of a CSV file"),
+        choices=[("", _("Recognise it (UTF-8 or Windows-1252)")), *ENCODINGS],
+        required=False,
+        help_text=_("Choose only when Brug read the characters of your CSV wrongly or refused them."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -61,12 +67,49 @@ class MappingForm(forms.Form):
         return {name.removeprefix("column_"): value for name, value in self.cleaned_data.items() if value}
 
 
+class ValuesForm(forms.Form):
+    """The value step: per column, one select per word Brug did not recognise."""
+
+    def __init__(self, *args: Any, questions: list[dict[str, Any]], **kwargs: Any) -> None:
+        from imports.services import LEAVE_EMPTY
+
+        super().__init__(*args, **kwargs)
+        self.groups: list[dict[str, Any]] = []
+        self.names: dict[str, tuple[str, str]] = {}
+        for q, question in enumerate(questions):
+            choices = [
+                ("", str(_("— ask me again next time —"))),
+                (LEAVE_EMPTY, str(_("— leave empty —"))),
+                *question["options"],
+            ]
+            names = []
+            for w, word in enumerate(question["words"]):
+                name = f"value_{q}_{w}"
+                self.fields[name] = forms.ChoiceField(
+                    label=_("“%(word)s” (%(count)s rows)") % {"word": word["raw"], "count": word["count"]},
+                    choices=choices,
+                    required=False,
+                    initial=word["suggestion"],
+                )
+                self.names[name] = (question["column"], word["raw"])
+                names.append(name)
+            self.groups.append({"label": question["label"], "fields": [self[n] for n in names]})
+
+    def answers(self) -> dict[str, dict[str, str]]:
+        found: dict[str, dict[str, str]] = {}
+        for name, (column, raw) in self.names.items():
+            if self.cleaned_data.get(name):
+                found.setdefault(column, {})[raw] = self.cleaned_data[name]
+        return found
+
+
 SHOW_CHOICES = [
     ("", _("All rows")),
     (ImportRow.Action.CREATE, _("To create")),
     (ImportRow.Action.UPDATE, _("To update")),
     (ImportRow.Action.UNCHANGED, _("Unchanged")),
     (ImportRow.Action.ERROR, _("With errors")),
+    ("warnings", _("With warnings")),
     ("duplicates", _("Likely duplicates")),
 ]
 

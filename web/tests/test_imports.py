@@ -72,7 +72,7 @@ def test_a_coordinator_uploads_maps_previews_confirms_and_undoes(world, as_user)
     response = client.post(reverse("import-mapping", args=[job.public_id]), mapping)
     assert response.status_code == 302
     page = client.get(reverse("import-detail", args=[job.public_id])).content.decode()
-    assert "Row 4, column Postcode: &#x27;90O0&#x27; is not a Belgian postcode" in page
+    assert "Row 4, column Postcode (warning): &#x27;90O0&#x27; is not a Belgian postcode; left empty" in page
     assert 'name="decision_5" value="merge" checked' in page
 
     response = client.post(reverse("import-decide", args=[job.public_id]), {"decision_5": "merge", "confirm": "1"})
@@ -283,13 +283,24 @@ def test_the_list_and_the_preview_run_a_bounded_number_of_queries(world, as_user
         assert client.get(reverse("import-list")).status_code == 200
 
 
-def test_the_preview_filters_rows_with_errors(world, as_user):
+def test_the_preview_filters_rows_with_warnings(world, as_user):
     job = _job_for(world, MESSY)
     page = (
-        as_user(world.coordinator).get(reverse("import-detail", args=[job.public_id]) + "?show=error").content.decode()
+        as_user(world.coordinator)
+        .get(reverse("import-detail", args=[job.public_id]) + "?show=warnings")
+        .content.decode()
     )
     assert 'id="row-4"' in page
     assert 'id="row-3"' not in page
+
+
+def test_the_preview_filters_rows_with_errors(world, as_user):
+    job = _job_for(world, MESSY + "Zonder naam hieronder\r\n;Straat 1;9000;Gent;;;;;\r\n".encode("cp1252"))
+    page = (
+        as_user(world.coordinator).get(reverse("import-detail", args=[job.public_id]) + "?show=error").content.decode()
+    )
+    assert 'id="row-7"' in page, "a row without its required name is skipped"
+    assert 'id="row-4"' not in page
 
 
 def test_an_import_can_not_be_confirmed_twice(world, as_user):

@@ -23,11 +23,11 @@ from django.views.decorators.http import require_POST
 from accounts.access import get_for_user_or_404, require
 from imports import services
 from imports.models import ImportJob, ImportRow
-from imports.readers import max_upload_bytes, read_table
+from imports.readers import max_upload_bytes
 from imports.undo import UndoRefused
 from lib.errors import DomainError
 from lib.pagination import paginate
-from web.forms.imports import JobFilterForm, MappingForm, PreviewFilterForm, UploadForm
+from web.forms.imports import JobFilterForm, MappingForm, PreviewFilterForm, UploadForm, ValuesForm
 
 SAMPLE_ROWS = 3
 # Room for the form's other fields and the multipart boundaries around the file.
@@ -114,29 +114,17 @@ def _upload(request: HttpRequest) -> HttpResponse:
     upload = form.cleaned_data["file"]
     try:
         job = services.create_job(
-            by=user, institution=user.institution, kind=form.cleaned_data["kind"], name=upload.name, data=upload.read()
+            by=user,
+            institution=user.institution,
+            kind=form.cleaned_data["kind"],
+            name=upload.name,
+            data=upload.read(),
+            encoding=form.cleaned_data.get("encoding") or "",
         )
     except DomainError as exc:
         form.add_error("file", exc.messages)
         return _list_page(request, form, status=400)
     return redirect("import-detail", public_id=job.public_id)
-
-
-def _samples(job: ImportJob) -> dict[int, list[str]]:
-    try:
-        with job.file.open("rb") as handle:
-            rows = read_table(handle.read(), job.original_name).rows
-    except (OSError, DomainError):
-        return {}
-    found: dict[int, list[str]] = {}
-    for number, cells in rows:
-        if number <= job.header_row:
-            continue
-        for index, cell in enumerate(cells):
-            found.setdefault(index, []).append("" if cell is None else str(cell)[:40])
-        if len(found.get(0, [])) >= SAMPLE_ROWS:
-            break
-    return found
 
 
 def _preview_context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
@@ -145,9 +133,16 @@ def _preview_context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
     show = filters.cleaned_data["show"] if filters.is_valid() else ""
     if show == "duplicates":
         rows = rows.filter(existing_id__isnull=False, same=False)
+    elif show == "warnings":
+        rows = rows.exclude(warnings=[])
     elif show:
         rows = rows.filter(action=show)
-    return {"filters": filters, "page": paginate(request, rows.order_by("row_number"))}
+    page = paginate(request, rows.order_by("row_number"))
+    shown = list(page)
+    changes = services.field_changes(job, shown)
+    for row in shown:
+        row.changes = changes.get(row.pk, [])
+    return {"filters": filters, "page": page, "rows": shown}
 
 
 @login_required
@@ -164,16 +159,21 @@ def _detail(
     mapping_form: MappingForm | None = None,
     status: int = 200,
     refused: UndoRefused | None = None,
+    values_form: ValuesForm | None = None,
 ) -> HttpResponse:
     context: dict[str, Any] = {"nav": "imports", "job": job, "summary": job.summary}
     if refused is not None:
         context["undo_blockers"] = [_blocker_context(blocker) for blocker in refused.check.blockers]
         context["undo_safe"] = refused.check.safe
     if job.status in (ImportJob.Status.UPLOADED, ImportJob.Status.MAPPED, ImportJob.Status.PREVIEWED):
-        context["mapping_form"] = mapping_form or MappingForm(job=job, samples=_samples(job))
+        context["mapping_form"] = mapping_form or MappingForm(job=job, samples=services.column_samples(job))
         context["open_mapping"] = job.status != ImportJob.Status.PREVIEWED or mapping_form is not None
     if job.status in (ImportJob.Status.PREVIEWED, ImportJob.Status.DONE):
         context.update(_preview_context(request, job))
+    if job.status == ImportJob.Status.PREVIEWED:
+        questions = services.value_questions(job)
+        if questions:
+            context["values_form"] = values_form or ValuesForm(questions=questions)
     if job.is_running:
         context["progress"] = _progress_context(job)
     context["to_write"] = int(job.summary.get("create", 0)) + int(job.summary.get("update", 0))
@@ -203,6 +203,33 @@ def import_mapping(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_POST
+def import_values(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """The value step: what the office's own words mean, kept for its next imports; the preview is made again."""
+    job = _job(request, public_id)
+    require(request.user, "imports.change_importjob", job)
+    if job.status != ImportJob.Status.PREVIEWED:
+        messages.error(request, _("The preview is not ready, so values cannot be mapped now."))
+        return redirect("import-detail", public_id=job.public_id)
+    form = ValuesForm(request.POST, questions=services.value_questions(job))
+    if form.is_valid():
+        try:
+            kept = services.set_values(job, form.answers(), by=request.user)
+            if kept:
+                services.start_preview(job)
+        except DomainError as exc:
+            form.add_error(None, exc.messages)
+    if form.errors:
+        return _detail(request, job, values_form=form, status=400)
+    job.refresh_from_db()
+    if job.status == ImportJob.Status.FAILED:
+        messages.error(request, job.error)
+    else:
+        messages.success(request, _("The values are kept for this import and the next ones; the preview is updated."))
+    return redirect("import-detail", public_id=job.public_id)
+
+
+@login_required
+@require_POST
 def import_decide(request: HttpRequest, public_id: Any) -> HttpResponse:
     """Save the merge / keep-apart choices of the rows shown; with "confirm", import right after."""
     job = _job(request, public_id)
@@ -226,11 +253,11 @@ def import_decide(request: HttpRequest, public_id: Any) -> HttpResponse:
         return redirect(url + back if back.startswith("?") else url)
     if job.status == ImportJob.Status.DONE:
         written = job.summary.get("written", {})
-        messages.success(
-            request,
-            _("Imported: %(created)s created, %(updated)s updated.")
-            % {"created": written.get("created", 0), "updated": written.get("updated", 0)},
-        )
+        message = services.result_message(job)
+        if written.get("created", 0) or written.get("updated", 0):
+            messages.success(request, message)
+        else:
+            messages.warning(request, message)
     elif job.error:
         messages.error(request, job.error)
     return redirect("import-detail", public_id=job.public_id)
@@ -332,6 +359,7 @@ urlpatterns = [
     path("imports/", import_list, name="import-list"),
     path("imports/<uuid:public_id>/", import_detail, name="import-detail"),
     path("imports/<uuid:public_id>/mapping/", import_mapping, name="import-mapping"),
+    path("imports/<uuid:public_id>/values/", import_values, name="import-values"),
     path("imports/<uuid:public_id>/decide/", import_decide, name="import-decide"),
     path("imports/<uuid:public_id>/undo/", import_undo, name="import-undo"),
     path("imports/<uuid:public_id>/progress/", import_progress, name="import-progress"),

@@ -153,6 +153,27 @@ def other_timings(progress: Any, scale: float = 1.0) -> list[tuple[str, str, str
             "nothing left",
         ),
     ]
+    progress(f"  the same {rows:,} rows as CSV and as XLSX: upload, import page, preview")
+    from imports.bench import bench_formats
+
+    x = bench_formats(rows)
+    timings += [
+        (
+            f"Upload of {rows:,} rows: CSV ({x['csv_bytes'] / 1e6:.1f} MB) / XLSX ({x['xlsx_bytes'] / 1e6:.1f} MB)",
+            f"{x['csv_upload_s']:.1f} s / {x['xlsx_upload_s']:.1f} s",
+            "XLSX within 3x of CSV",
+        ),
+        (
+            f"Preview of {rows:,} rows: CSV / XLSX",
+            f"{x['csv_preview_s']:.1f} s / {x['xlsx_preview_s']:.1f} s",
+            "XLSX within 3x of CSV",
+        ),
+        (
+            "Import page of that upload, median: CSV / XLSX",
+            f"{x['csv_page_ms']} ms / {x['xlsx_page_ms']} ms",
+            "< 1 s",
+        ),
+    ]
     return timings
 
 
