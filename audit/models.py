@@ -51,6 +51,7 @@ ACTION_LABELS = {
     "imported": _("imported"),
     "undid import": _("undid the import"),
     "mapped import values": _("said what the unrecognised values mean in the import"),
+    "added vocabulary term": _("added a theme or target group"),
     "changed settings": _("changed the settings of"),
     "contributions changed": _("changed what each party puts in and gets out of"),
     "exported personal data": _("exported the personal data of"),

@@ -660,6 +660,13 @@ def cancel_job(job: ImportJob, *, by: Any) -> ImportJob:
 # ---------------------------------------------------------------------------------------------- value step
 
 LEAVE_EMPTY = "-"
+NEW_TERM = "+"
+# The columns whose word may become a new term of the shared vocabulary (``network.add_vocabulary_term``).
+TERM_COLUMNS = {"organisations.themes": "theme", "organisations.target_groups": "target_group"}
+
+
+def may_add_terms(user: Any) -> bool:
+    return bool(user.has_perm("network.add_vocabulary_term"))
 
 
 def value_questions(job: ImportJob) -> list[dict[str, Any]]:
@@ -674,7 +681,7 @@ def value_questions(job: ImportJob) -> list[dict[str, Any]]:
     for column, words in unknown.items():
         field = column.split(".", 1)[-1]
         options = value_options(column)
-        if not words or not options or field not in columns:
+        if not words or not (options or column in TERM_COLUMNS) or field not in columns:
             continue
         questions.append(
             {
@@ -709,8 +716,10 @@ def _suggest(column: str, raw: str, options: list[tuple[str, str]]) -> str:
 
 @transaction.atomic
 def set_values(job: ImportJob, answers: dict[str, dict[str, str]], *, by: Any) -> int:
-    """Keep what the office said its words mean ({column: {word: value or LEAVE_EMPTY}}), for this import and
-    every later one of the institution; a word left unanswered stays unrecognised. Returns how many were kept.
+    """Keep what the office said its words mean ({column: {word: value, LEAVE_EMPTY or, for themes and target
+    groups, NEW_TERM}}), for this import and every later one of the institution; a word left unanswered stays
+    unrecognised. NEW_TERM adds the word to the shared vocabulary, when ``by`` is of the office. Returns how many
+    were kept.
     The preview is then made again."""
     from imports.models import ValueMapping
     from imports.validate import value_options
@@ -725,7 +734,9 @@ def set_values(job: ImportJob, answers: dict[str, dict[str, str]], *, by: Any) -
             if not value:
                 continue
             key = normalise(raw)
-            if key not in asked or (value != LEAVE_EMPTY and value not in allowed):
+            if key in asked and value == NEW_TERM and column in TERM_COLUMNS:
+                value = str(_new_term(column, asked[key], by).pk)
+            elif key not in asked or (value != LEAVE_EMPTY and value not in allowed):
                 raise DomainError(_("Choose one of the values offered for “%(value)s”.") % {"value": raw})
             ValueMapping.objects.update_or_create(
                 institution_id=job.institution_id,
@@ -737,6 +748,15 @@ def set_values(job: ImportJob, answers: dict[str, dict[str, str]], *, by: Any) -
     if kept:
         record(by, "mapped import values", job, institution_id=job.institution_id, changes={"values": kept})
     return kept
+
+
+def _new_term(column: str, raw: str, by: Any) -> Any:
+    """The office's word as a new theme or target group (or the one of that name that exists)."""
+    from network.models import TargetGroup, Theme
+    from network.services import add_vocabulary_term
+
+    model = Theme if TERM_COLUMNS[column] == "theme" else TargetGroup
+    return add_vocabulary_term(model, name=raw, by=by)
 
 
 # ---------------------------------------------------------------------------------------------- field diff

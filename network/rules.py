@@ -49,5 +49,8 @@ rules.add_perm(
     (is_institution_staff & of_own_institution) | is_end_of_relationship | is_admin_superuser,
 )
 rules.add_perm("network.view_audit", is_office | is_admin_superuser)
+# Themes and target groups are one vocabulary for the whole region; an office may add a term (an import's value
+# step does), which every institution then sees.
+rules.add_perm("network.add_vocabulary_term", is_office | is_admin_superuser)
 rules.add_perm("network.use_network", is_institution_member | is_partner | is_admin_superuser)
 rules.add_perm("network.view_relationship_health", (is_institution_staff & of_own_institution) | is_admin_superuser)

@@ -462,3 +462,27 @@ def initiator_code(relationship: Relationship, side: str) -> str:
     ours = Interaction.Initiator.A if a_is_ours else Interaction.Initiator.B
     theirs = Interaction.Initiator.B if a_is_ours else Interaction.Initiator.A
     return ours if side == "ours" else theirs
+
+
+@transaction.atomic
+def add_vocabulary_term(model: type[Theme] | type[TargetGroup], *, name: str, by: Any) -> Theme | TargetGroup:
+    """A new theme or target group named ``name`` in both languages (the office corrects either name later), or
+    the existing one with that name in either language. Shared by every institution, so the office adds it."""
+    from django.utils.text import slugify
+
+    if not by.has_perm("network.add_vocabulary_term"):
+        raise DomainError(_("Only the coordinator's office adds themes and target groups."))
+    name = " ".join(without_bidi_controls(name or "").split())[:100]
+    if not name:
+        raise DomainError(_("Give the new term a name."))
+    existing = model.objects.filter(Q(name_nl__iexact=name) | Q(name_en__iexact=name)).first()
+    if existing is not None:
+        return existing
+    base = slugify(name)[:40] or "term"
+    slug, number = base, 1
+    while model.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    term = model.objects.create(slug=slug, name_nl=name, name_en=name)
+    record(by, "added vocabulary term", term, institution_id=getattr(by, "institution_id", None))
+    return term

@@ -481,8 +481,10 @@ class ValueQuestionOut(Schema):
 
 class ValuesIn(InputSchema):
     answers: dict[str, dict[str, str]] = Field(
-        description="Column → word → one of the column's option values, or `-` to leave such cells empty. A word "
-        "left out stays unrecognised (its cells empty, with a warning). Kept for the institution's next imports."
+        description="Column → word → one of the column's option values, or `-` to leave such cells empty, or, in "
+        "the themes and target groups columns and for the coordinator's office, `+` to add the word as a new term "
+        "of the shared vocabulary. A word left out stays unrecognised (its cells empty, with a warning). Kept for "
+        "the institution's next imports."
     )
 
     model_config = ConfigDict(

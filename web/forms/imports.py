@@ -70,8 +70,8 @@ class MappingForm(forms.Form):
 class ValuesForm(forms.Form):
     """The value step: per column, one select per word Brug did not recognise."""
 
-    def __init__(self, *args: Any, questions: list[dict[str, Any]], **kwargs: Any) -> None:
-        from imports.services import LEAVE_EMPTY
+    def __init__(self, *args: Any, questions: list[dict[str, Any]], may_add_terms: bool = False, **kwargs: Any) -> None:
+        from imports.services import LEAVE_EMPTY, NEW_TERM, TERM_COLUMNS
 
         super().__init__(*args, **kwargs)
         self.groups: list[dict[str, Any]] = []
@@ -83,11 +83,13 @@ class ValuesForm(forms.Form):
                 *question["options"],
             ]
             names = []
+            adds = may_add_terms and question["column"] in TERM_COLUMNS
             for w, word in enumerate(question["words"]):
                 name = f"value_{q}_{w}"
+                new = [(NEW_TERM, str(_("— add “%(word)s” as a new term —") % {"word": word["raw"]}))] if adds else []
                 self.fields[name] = forms.ChoiceField(
                     label=_("“%(word)s” (%(count)s rows)") % {"word": word["raw"], "count": word["count"]},
-                    choices=choices,
+                    choices=[*choices[:2], *new, *choices[2:]],
                     required=False,
                     initial=word["suggestion"],
                 )

@@ -9,6 +9,7 @@ from django.urls import reverse
 from imports import services
 from imports.models import ImportJob, ValueMapping
 from imports.tests.conftest import belgian_csv
+from lib.errors import DomainError
 from network.models import Organisation
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -87,3 +88,53 @@ def test_a_merge_into_the_shared_directory_shows_every_field_it_changes(world, a
     assert '<th scope="row">Capacity per period</th>' in page
     assert '<th scope="row">Name</th>' not in page, "an unchanged field is not listed"
     assert Organisation.objects.get(pk=world.org.pk).street == "Oude Baan 1", "the preview writes nothing"
+
+
+THEMES = "Naam;Postcode;Thema's\r\nBuurtwerk Noord;9000;stadslandbouw\r\nSportclub Zuid;9000;Stadslandbouw\r\n".encode(
+    "cp1252"
+)
+
+
+def test_the_office_adds_an_unknown_theme_as_a_new_term_and_the_rows_take_it(world, as_user):
+    from network.models import Theme
+
+    world.coordinator.language = "en"
+    job = _previewed(world, THEMES)
+    client = as_user(world.coordinator)
+    page = client.get(reverse("import-detail", args=[job.public_id])).content.decode()
+    assert "— add “stadslandbouw” as a new term —" in page
+    response = client.post(reverse("import-values", args=[job.public_id]), {"value_0_0": "+"})
+    assert response.status_code == 302
+    theme = Theme.objects.get(name_nl="stadslandbouw")
+    assert ValueMapping.objects.get(key="stadslandbouw").value == str(theme.pk)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.PREVIEWED and job.summary["warnings"] == 0
+    from audit.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="added vocabulary term").count() == 1
+
+
+def test_a_teacher_may_not_add_terms_to_the_shared_vocabulary(world, as_user):
+    from network.models import Theme
+
+    job = services.create_job(by=world.faculty, institution=world.a, kind="organisations", name="p.csv", data=THEMES)
+    services.set_mapping(job, job.mapping)
+    services.build_preview(job)
+    client = as_user(world.faculty)
+    page = client.get(reverse("import-detail", args=[job.public_id])).content.decode()
+    assert "as a new term" not in page and "als nieuwe term" not in page
+    response = client.post(reverse("import-values", args=[job.public_id]), {"value_0_0": "+"})
+    assert response.status_code in (400, 403)
+    assert not Theme.objects.filter(name_nl__iexact="stadslandbouw").exists()
+    assert not ValueMapping.objects.exists()
+
+
+def test_through_the_api_a_plus_adds_the_term_for_the_office_only(world):
+    from network.models import Theme
+
+    job = _previewed(world, THEMES)
+    with pytest.raises(DomainError, match="Only the coordinator's office adds themes"):
+        services.set_values(job, {"organisations.themes": {"stadslandbouw": "+"}}, by=world.faculty)
+    assert not Theme.objects.filter(name_nl__iexact="stadslandbouw").exists()
+    assert services.set_values(job, {"organisations.themes": {"stadslandbouw": "+"}}, by=world.coordinator) == 1
+    assert Theme.objects.filter(name_nl="stadslandbouw").count() == 1

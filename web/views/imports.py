@@ -173,7 +173,9 @@ def _detail(
     if job.status == ImportJob.Status.PREVIEWED:
         questions = services.value_questions(job)
         if questions:
-            context["values_form"] = values_form or ValuesForm(questions=questions)
+            context["values_form"] = values_form or ValuesForm(
+                questions=questions, may_add_terms=services.may_add_terms(request.user)
+            )
     if job.is_running:
         context["progress"] = _progress_context(job)
     context["to_write"] = int(job.summary.get("create", 0)) + int(job.summary.get("update", 0))
@@ -210,7 +212,9 @@ def import_values(request: HttpRequest, public_id: Any) -> HttpResponse:
     if job.status != ImportJob.Status.PREVIEWED:
         messages.error(request, _("The preview is not ready, so values cannot be mapped now."))
         return redirect("import-detail", public_id=job.public_id)
-    form = ValuesForm(request.POST, questions=services.value_questions(job))
+    form = ValuesForm(
+        request.POST, questions=services.value_questions(job), may_add_terms=services.may_add_terms(request.user)
+    )
     if form.is_valid():
         try:
             kept = services.set_values(job, form.answers(), by=request.user)
