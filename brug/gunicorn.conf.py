@@ -19,7 +19,9 @@ threads = env_int("BRUG_WEB_THREADS", 4, minimum=1)
 worker_class = "gthread"
 timeout = env_int("BRUG_WEB_TIMEOUT", 60, minimum=1)
 graceful_timeout = 30
-keepalive = 5
+# Longer than a reverse proxy's (or a client's) idle time, so the other side closes an idle connection, not
+# gunicorn just as the other side sends on it again ("connection reset by peer" in the load test at 5 s).
+keepalive = 75
 # A worker that grows (a large export, a PDF) is replaced now and then.
 max_requests = env_int("BRUG_WEB_MAX_REQUESTS", 2000, minimum=0)
 max_requests_jitter = max_requests // 10
