@@ -20,3 +20,11 @@ def sofar_label(code: str) -> str:
     from network.models import SofarRole
 
     return dict(SofarRole.choices).get(code, code)
+
+
+@register.filter
+def opens_for(obj: Any, user: Any) -> bool:
+    """Whether ``user`` may open the page of ``obj`` (a person or an organisation): a name is a link only then."""
+    from network.links import may_open
+
+    return may_open(user, obj)
