@@ -9,3 +9,8 @@ document.addEventListener("htmx:afterSwap", function (event) {
   var status = target.querySelector("[data-focus-after-swap]");
   if (status) { status.focus(); }
 });
+// A form sent back with errors opens on its error summary, so the reader hears what to fix first.
+(function () {
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) { summary.focus(); }
+})();

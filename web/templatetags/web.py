@@ -28,3 +28,11 @@ def opens_for(obj: Any, user: Any) -> bool:
     from network.links import may_open
 
     return may_open(user, obj)
+
+
+@register.filter
+def is_choice_group(bound_field: Any) -> bool:
+    """A field shown as several checkboxes or radio buttons: it needs a fieldset and a legend, not a label."""
+    from django import forms
+
+    return isinstance(bound_field.field.widget, (forms.CheckboxSelectMultiple, forms.RadioSelect))
