@@ -45,3 +45,13 @@ def test_the_load_of_a_partner_counts_in_the_singular_and_the_plural(world, clie
     client.force_login(world.coordinator)
     html = client.get(reverse("need-detail", args=[need.public_id])).content.decode()
     assert expected in " ".join(html.split())
+
+
+def test_the_month_may_is_mei_in_dutch_not_the_verb_mag() -> None:
+    import datetime as dt
+
+    from django.utils import formats, translation
+
+    with translation.override("nl"):
+        assert formats.date_format(dt.date(2025, 5, 5)) == "5 mei 2025"
+        assert translation.pgettext("what an API token is allowed to do", "May") == "Mag"
