@@ -55,3 +55,12 @@ def test_the_month_may_is_mei_in_dutch_not_the_verb_mag() -> None:
     with translation.override("nl"):
         assert formats.date_format(dt.date(2025, 5, 5)) == "5 mei 2025"
         assert translation.pgettext("what an API token is allowed to do", "May") == "Mag"
+
+
+@pytest.mark.parametrize(("language", "name"), [("nl", "brug-organisaties-"), ("en", "brug-organisations-")])
+def test_an_export_file_is_named_in_the_readers_language(world, client, language, name) -> None:
+    world.coordinator.language = language
+    world.coordinator.save(update_fields=["language"])
+    client.force_login(world.coordinator)
+    response = client.get(reverse("export", args=["organisations", "csv"]))
+    assert f'filename="{name}' in response["Content-Disposition"]
