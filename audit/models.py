@@ -1,5 +1,11 @@
+import datetime as dt
+import re
+from typing import Any
+
+from django.apps import apps
 from django.conf import settings
 from django.db import models
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 ACTION_LABELS = {
@@ -118,6 +124,60 @@ ACTION_LABELS = {
 }
 
 
+# The names of the details an entry records, as a reader sees them; a key not named here is shown as written.
+CHANGE_LABELS = {
+    "date": _("date"),
+    "channel": _("channel"),
+    "reason": _("reason"),
+    "name": _("name"),
+    "email": _("e-mail"),
+    "verified": _("verified"),
+    "indicator": _("indicator"),
+    "value": _("value"),
+    "measured_on": _("measured on"),
+    "version": _("version"),
+    "new version": _("new version"),
+    "party": _("party"),
+    "signatories": _("signatories"),
+    "goal": _("goal"),
+    "target": _("target"),
+    "about": _("about"),
+    "organisation": _("organisation"),
+    "from": _("from"),
+    "to": _("to"),
+    "milestone": _("milestone"),
+    "kind": _("kind"),
+    "summary": _("summary"),
+    "status": _("status"),
+    "role": _("role"),
+    "user": _("user"),
+    "respondent": _("respondent"),
+    "what": _("what"),
+    "who": _("who"),
+}
+# Coded values whose labels live on a model's field choices: key -> (app label, model, field).
+CHANGE_CHOICES = {"channel": ("network", "Interaction", "channel")}
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def readable_value(key: str, value: Any) -> str:
+    """One recorded detail in the reader's language: dates in their format, codes by their label."""
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, list):
+        return ", ".join(readable_value(key, item) for item in value)
+    if isinstance(value, str) and ISO_DATE.match(value):
+        try:
+            return formats.date_format(dt.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+        except ValueError:
+            return value
+    if key in CHANGE_CHOICES and isinstance(value, str):
+        app_label, model_name, field_name = CHANGE_CHOICES[key]
+        field = apps.get_model(app_label, model_name)._meta.get_field(field_name)
+        return str(dict(field.flatchoices).get(value, value))
+    return "" if value is None else str(value)
+
+
 class AuditEntry(models.Model):
     """Who did what, when: one row per write operation, written by the service that did it."""
 
@@ -149,3 +209,11 @@ class AuditEntry(models.Model):
     @property
     def action_label(self) -> str:
         return str(ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def readable_changes(self) -> list[tuple[str, str]]:
+        """The recorded details as (label, value) pairs in the reader's language."""
+        return [
+            (str(CHANGE_LABELS.get(key, key.replace("_", " "))), readable_value(key, value))
+            for key, value in (self.changes or {}).items()
+        ]

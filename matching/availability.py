@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.services import record
@@ -79,7 +80,10 @@ def _check_quiet(
         )
         if overlapping is not None:
             message = _("This overlaps the quiet period from %(start)s to %(end)s. Change that one instead.")
-            errors["start"] = message % {"start": overlapping.start.isoformat(), "end": overlapping.end.isoformat()}
+            errors["start"] = message % {
+                "start": date_format(overlapping.start),
+                "end": date_format(overlapping.end),
+            }
     if errors:
         raise DomainError(errors)
 

@@ -25,6 +25,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -152,8 +153,9 @@ def _sheet_title(title: str) -> str:
 
 
 def filename(export: ExportList, fmt: str, today: dt.date | None = None) -> str:
+    """The file's name in the reader's language ("brug-organisaties-2026-12-07.csv" on a Dutch page)."""
     today = today or timezone.localdate()
-    return f"brug-{export.name}-{today.isoformat()}.{fmt}"
+    return f"brug-{slugify(str(export.title)) or export.name}-{today.isoformat()}.{fmt}"
 
 
 # ---------------------------------------------------------------------------------------------- lists

@@ -38,7 +38,10 @@ class Section:
 
 def sections_for(user: Any) -> list[Section]:
     """The sections and pages ``user`` may open, in the order of the header."""
-    staff = user.has_perm("network.view_dashboard")
+    # The institution's own pages need an institution: a superuser without one (the demo's "admin") sees the
+    # shared lists and the admin, never a page that answers 404 to them.
+    member = getattr(user, "institution_id", None) is not None
+    staff = user.has_perm("network.view_dashboard") and member
     partner = bool(getattr(user, "is_partner", False))
     plan: list[tuple[str, Any, list[tuple[str, Any, str, bool]]]] = [
         ("dashboard", _("Dashboard"), [("dashboard", _("Dashboard"), "dashboard", staff)]),
@@ -77,7 +80,7 @@ def sections_for(user: Any) -> list[Section]:
                 ("needs", _("Needs"), "need-list", True),
                 ("offers", _("Offers"), "offer-list", staff),
                 ("matches", _("Matches"), "match-list", True),
-                ("proposals", _("Proposed organisations"), "proposal-list", not partner),
+                ("proposals", _("Proposed organisations"), "proposal-list", member),
                 ("quiet-periods", _("Quiet periods"), "my-quiet-periods", partner),
             ],
         ),
@@ -87,7 +90,7 @@ def sections_for(user: Any) -> list[Section]:
             _("Reports"),
             [
                 ("reports", _("Reports"), "reports", staff),
-                ("imports", _("Imports"), "import-list", user.has_perm("imports.use_imports")),
+                ("imports", _("Imports"), "import-list", user.has_perm("imports.use_imports") and member),
                 ("outbox", _("Outgoing mail"), "outbox", user.has_perm("mail.view_outbox")),
                 ("schedule", _("Scheduled jobs"), "schedule", user.has_perm("operations.view_schedule")),
             ],

@@ -34,7 +34,12 @@
     element.hidden = false;
 
     var here = number(lat) !== null && number(lon) !== null ? [number(lat), number(lon)] : null;
-    var map = L.map(element, { scrollWheelZoom: false, keyboard: true }).setView(here || BELGIUM, here ? 15 : 8);
+    var map = L.map(element, { scrollWheelZoom: false, keyboard: true, zoomControl: false }).setView(here || BELGIUM, here ? 15 : 8);
+    // Leaflet's own buttons say "Zoom in" in every language: name them in the page's.
+    L.control.zoom({
+      zoomInTitle: element.getAttribute("data-zoom-in-label") || "+",
+      zoomOutTitle: element.getAttribute("data-zoom-out-label") || "-"
+    }).addTo(map);
     var tiles = element.getAttribute("data-tiles");
     if (tiles) {
       L.tileLayer(tiles, { maxZoom: 19, attribution: new URL(tiles.replace("{s}", "a")).host }).addTo(map);

@@ -35,7 +35,12 @@
     var campus = data.campus;
     element.hidden = false;
     // A view first: circles and markers need one to be projected.
-    var map = L.map(element, { scrollWheelZoom: false, keyboard: true }).setView([campus.lat, campus.lon], 15);
+    var map = L.map(element, { scrollWheelZoom: false, keyboard: true, zoomControl: false }).setView([campus.lat, campus.lon], 15);
+    // Leaflet's own buttons say "Zoom in" in every language: name them in the page's.
+    L.control.zoom({
+      zoomInTitle: element.getAttribute("data-zoom-in-label") || "+",
+      zoomOutTitle: element.getAttribute("data-zoom-out-label") || "-"
+    }).addTo(map);
     var tiles = element.getAttribute("data-tiles");
     if (tiles) {
       L.tileLayer(tiles, { maxZoom: 19, attribution: new URL(tiles.replace("{s}", "a")).host }).addTo(map);

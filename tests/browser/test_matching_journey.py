@@ -19,7 +19,6 @@ from matching.tasks import send_digests
 from matching.tests.helpers import make_offer
 from tests import factories as f
 from tests.factories import PASSWORD
-from web.forms import matching as matching_forms
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +34,6 @@ def _check_all_points(page, answer_index: int = 0) -> None:
 def test_a_partner_posts_a_need_a_coordinator_proposes_and_the_partner_accepts(
     world, log_in, browser: Browser, live_server, monkeypatch
 ):
-    monkeypatch.setattr(matching_forms, "MIN_FILL_SECONDS", 0)
     cache.clear()
     course = f.make_course(world.a, [world.faculty_person], title="Pedagogiek in de buurt")
     offer = make_offer(world.a, by=world.coordinator, title="Homework support for children", course=course)

@@ -40,7 +40,6 @@ STRANGER = "stranger@evil.example"
 def mail_at_once(monkeypatch):
     """Tests run inside one transaction that never commits: send what would go after the commit at once."""
     monkeypatch.setattr("django.db.transaction.on_commit", lambda func, using=None, robust=False: func())
-    monkeypatch.setattr(matching_forms, "MIN_FILL_SECONDS", 0)
     cache.clear()
 
 

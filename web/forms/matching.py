@@ -20,8 +20,6 @@ from web.forms.partnerships import ANY
 from web.forms.search_select import SearchSelect
 from web.forms.widgets import DateInput
 
-# A person needs at least this long to fill the public form; a script does not wait.
-MIN_FILL_SECONDS = 3
 # A form opened longer ago than this is stale: reload it.
 MAX_FORM_AGE = 60 * 60 * 6
 STAMP_SALT = "matching.public-need-form"
@@ -161,8 +159,9 @@ class PublicNeedForm(NeedFieldsMixin):
             raise forms.ValidationError(
                 _("This form is too old or was changed. Reload the page and try again.")
             ) from exc
-        if time.time() - opened < MIN_FILL_SECONDS:
-            raise forms.ValidationError(_("That was very fast. Check your answers and send the form again."))
+        # No minimum fill time: it refused fast typists and autofill. The honeypot, the rate limit and the
+        # confirmation mail keep scripts out.
+        del opened
         return value
 
     def organisation_fields(self) -> dict[str, str]:

@@ -9,7 +9,6 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core import signing
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -22,12 +21,9 @@ from places.selectors import organiser_choices
 from web.forms.partnerships import ANY
 from web.forms.widgets import DateInput
 
-# A person needs a few seconds to fill in the request form; a script does not.
+# The stamp says when the form was opened: a form open too long (or forged) is sent again. There is no
+# minimum fill time: it refused fast typists and autofill; the honeypot and the rate limit keep scripts out.
 FORM_STARTED_SALT = "places.booking-request.started"
-
-
-def min_fill_seconds() -> int:
-    return int(getattr(settings, "BRUG_FORM_MIN_SECONDS", 3))
 
 
 class TimeInput(forms.TimeInput):
@@ -114,12 +110,6 @@ class BookingRequestForm(forms.Form):
             raise forms.ValidationError(
                 _("This form was open too long. Check your request and send it again.")
             ) from None
-        if min_fill_seconds() > 0:
-            try:
-                signer.unsign(value, max_age=dt.timedelta(seconds=min_fill_seconds()))
-            except signing.SignatureExpired:
-                return value  # old enough: a person took their time
-            raise forms.ValidationError(_("That was very fast. Check your request and send it again."))
         return value
 
     def clean(self) -> dict[str, Any]:

@@ -44,9 +44,8 @@ def mail_at_once(monkeypatch):
 
 
 @pytest.fixture
-def quick(monkeypatch):
-    """People in tests fill forms instantly; the minimum fill time has its own test."""
-    monkeypatch.setattr(matching_forms, "MIN_FILL_SECONDS", 0)
+def quick():
+    """Kept for the tests that name it: a form may be sent at once (there is no minimum fill time)."""
 
 
 def _queries(client, url: str) -> int:
@@ -132,11 +131,10 @@ def test_a_bot_filling_the_honeypot_sees_success_but_nothing_is_saved(client, qu
     assert not Need.objects.exists() and not mail.outbox
 
 
-def test_a_form_sent_faster_than_a_person_can_fill_it_is_refused(client):
-    response = _post_public(client)
-    assert response.status_code == 400
-    assert "very fast" in response.content.decode()
-    assert not Need.objects.exists()
+def test_a_fast_typist_or_autofill_is_not_refused(client):
+    response = _post_public(client)  # sent the moment the form was opened
+    assert response.status_code == 302
+    assert Need.objects.exists()
 
 
 def test_a_forged_form_stamp_is_refused(client, quick):

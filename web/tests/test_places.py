@@ -476,15 +476,13 @@ def test_a_filled_honeypot_looks_like_success_but_saves_nothing(world, as_user, 
     assert not Booking.objects.exists()
 
 
-def test_a_form_sent_faster_than_a_person_can_is_refused(world, as_user, hall, settings):
-    settings.BRUG_FORM_MIN_SECONDS = 60
+def test_a_form_sent_at_once_is_accepted_and_a_forged_stamp_is_refused(world, as_user, hall):
     client = as_user(None)
     response = client.post(
         reverse("public-booking-request", args=[hall.public_id]), _with_started(client, hall, _request_data())
     )
-    assert response.status_code == 400
-    assert "very fast" in response.content.decode() or "snel" in response.content.decode()
-    assert not Booking.objects.exists()
+    assert response.status_code == 302  # a fast typist or autofill is a person too
+    assert Booking.objects.exists()
     assert (
         client.post(
             reverse("public-booking-request", args=[hall.public_id]), _request_data(started="vervalst")

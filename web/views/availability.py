@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -102,7 +103,7 @@ def quiet_period_create(request: HttpRequest, public_id: Any) -> HttpResponse:
             messages.success(
                 request,
                 _("Quiet period saved: no new proposals from %(start)s to %(end)s.")
-                % {"start": period.start.isoformat(), "end": period.end.isoformat()},
+                % {"start": date_format(period.start), "end": date_format(period.end)},
             )
             return redirect("quiet-period-list", organisation.public_id)
     return _list_page(request, organisation, form=form, status=_status(form))

@@ -62,7 +62,8 @@ def course_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
         "engagement_count": engagements.count(),
         "coverage": course_coverage(course),
         "can_change": request.user.has_perm("engagements.change_course", course),
-        "can_add_engagement": request.user.has_perm("engagements.add_engagement"),
+        "can_reflect": request.user.has_perm("reflection.start_workbook", course),
+        "can_add_engagement": request.user.has_perm("engagements.add_engagement") and request.user.institution_id,
     }
     return render(request, "web/courses/detail.html", context)
 

@@ -20,10 +20,12 @@ from accounts.access import require
 from audit.models import AuditEntry
 from lib.errors import DomainError
 from lib.pagination import paginate
+from matching.models import Match
 from network.models import Institution, Interaction, Organisation, Person, Relationship
 from network.selectors import orphaned_relationships, stale_cutoff, stale_relationships
 from network.services import RETENTION_SETTINGS, update_institution_settings
 from partnerships.models import Partnership
+from places.models import Booking
 from web.forms.errors import add_service_errors
 
 DASHBOARD_ROWS = 10
@@ -74,6 +76,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "orphaned_partnerships": orphaned_partnerships[:DASHBOARD_ROWS],
         "orphaned_partnerships_count": orphaned_partnerships.count(),
         "recent": recent,
+        # The office's week: what waits on someone, each with one click to act.
+        "proposals_waiting": Match.objects.for_user(user)
+        .filter(status__in=(Match.Status.PROPOSED, Match.Status.HELD))
+        .count(),
+        "bookings_to_decide": Booking.objects.for_user(user)
+        .filter(facility__campus__institution=institution, status=Booking.Status.PENDING)
+        .count(),
         "can_configure": user.has_perm("network.view_audit"),
     }
     return render(request, "web/dashboard.html", context)

@@ -30,7 +30,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
         "nav": "offers",
         "filters": filters,
         "page": paginate(request, offers),
-        "can_add": request.user.has_perm("matching.add_offer"),
+        "can_add": request.user.has_perm("matching.add_offer") and request.user.institution_id,
     }
     return render(request, "web/matching/offer_list.html", context)
 

@@ -107,7 +107,7 @@ def _detail_context(request: HttpRequest, organisation: Organisation, **override
         "can_log": can_log,
         "contact_post_url": reverse("organisation-log-contact", args=[organisation.public_id]),
         "timeline": timeline_rows(organisation_timeline(user, organisation)),
-        "can_add_relationship": user.has_perm("network.add_relationship"),
+        "can_add_relationship": user.has_perm("network.add_relationship") and user.institution_id,
         "recipients": organisation_recipients(organisation.pk),
         "can_change_contacts": may_change_contacts(user, organisation),
         "mail_contact_form": ContactForm(),

@@ -46,7 +46,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
         "nav": "people",
         "filters": filters,
         "page": paginate(request, filter_people(queryset, data)),
-        "can_add": user.has_perm("network.add_person"),
+        "can_add": user.has_perm("network.add_person") and user.institution_id,
     }
     return render(request, "web/people/list.html", context)
 
@@ -92,7 +92,7 @@ def person_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "can_edit": user.has_perm("network.change_person", person),
         "can_deactivate": can_deactivate,
         "can_manage_personal_data": user.has_perm("network.manage_personal_data", person),
-        "can_add_relationship": user.has_perm("network.add_relationship") and person.is_active,
+        "can_add_relationship": user.has_perm("network.add_relationship") and person.is_active and user.institution_id,
     }
     return render(request, "web/people/detail.html", context)
 

@@ -114,6 +114,7 @@ def facility_list(request: HttpRequest, institution: str, campus: str) -> HttpRe
         "facilities",
         page=paginate(request, facilities),
         can_manage=request.user.has_perm("places.manage_facilities", found),
+        has_public_page=Facility.objects.public().filter(campus=found).exists(),
     )
     return render(request, "web/places/facility_list.html", context)
 

@@ -31,7 +31,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
         "nav": "proposals",
         "filters": filters,
         "page": paginate(request, proposals),
-        "can_add": request.user.has_perm("matching.add_organisation_proposal"),
+        "can_add": request.user.has_perm("matching.add_organisation_proposal") and request.user.institution_id,
     }
     return render(request, "web/matching/proposal_list.html", context)
 

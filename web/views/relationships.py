@@ -69,7 +69,7 @@ def relationship_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "page": paginate(request, filter_relationships(queryset, data, institution=institution)),
         "cutoff": cutoff,
-        "can_add": user.has_perm("network.add_relationship"),
+        "can_add": user.has_perm("network.add_relationship") and user.institution_id,
     }
     return render(request, "web/relationships/list.html", context)
 

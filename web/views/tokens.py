@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -32,7 +32,7 @@ class TokenForm(forms.Form):
     )
 
     scope = forms.ChoiceField(
-        label=gettext_lazy("May"),
+        label=pgettext_lazy("what an API token is allowed to do", "May"),
         choices=ApiToken.Scope.choices,
         initial=ApiToken.Scope.READ,
         help_text=gettext_lazy("A token that only reads is refused on every change."),
