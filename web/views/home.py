@@ -34,7 +34,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.has_perm("network.view_dashboard"):
         # Partners and students start where their own records are.
-        return redirect("organisation-list" if user.is_partner else "engagement-list")
+        return redirect("partner-home" if user.is_partner else "engagement-list")
     if user.institution is None:
         return redirect("admin:index")
     institution: Institution = user.institution
