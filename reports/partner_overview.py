@@ -224,15 +224,21 @@ def partner_overview(organisation: Organisation, *, reader_email: str = "", link
     return overview
 
 
+class NotOurs(LookupError):
+    """The step names a record that is not asked of this organisation: the face answers 404."""
+
+
 @transaction.atomic
 @unscoped("the partner acts on what is asked of its own organisation")
 def open_step(organisation: Organisation, *, action: str, ref: int, reader_email: str, by: Any) -> str | None:
     """Carry out one step of the overview for ``organisation``: return the path of the personal page to open
-    now, or None when a link was mailed to the person it belongs to. Raises DomainError when the step is not
-    (or no longer) open to this reader."""
+    now, or None when a link was mailed to the person it belongs to. Raises NotOurs for a record of another
+    organisation and DomainError when the step is no longer open (answered, withdrawn, closed)."""
     from agreements.models import Signatory
-    from agreements.services import SIGNABLE
+    from agreements.services import LinkState, site_url
     from agreements.services import issue_link as issue_signing_link
+    from agreements.services import link_state as signing_state
+    from agreements.tasks import send_signing_link
     from assessment.models import Respondent, Round
     from assessment.services import issue_link as issue_answer_link
     from assessment.services import resend_invitation
@@ -241,21 +247,22 @@ def open_step(organisation: Organisation, *, action: str, ref: int, reader_email
 
     gone = DomainError(_("This step is no longer open: it was answered, withdrawn or closed meanwhile."))
     if action == "respond":
-        match = Match.objects.filter(pk=ref, need__organisation=organisation, status=Match.Status.PROPOSED).first()
+        match = Match.objects.filter(pk=ref, need__organisation=organisation).first()
         if match is None:
+            raise NotOurs
+        if match.status != Match.Status.PROPOSED:
             raise gone
         return reverse("match-respond", args=[issue_response_link(match)])
     if action in ("sign", "resend-sign"):
-        signatory = Signatory.objects.filter(
-            pk=ref, organisation=organisation, signature__isnull=True, agreement__status__in=SIGNABLE
-        ).first()
+        signatory = (
+            Signatory.objects.filter(pk=ref, organisation=organisation).select_related("agreement", "version").first()
+        )
         if signatory is None:
+            raise NotOurs
+        if signing_state(signatory) != LinkState.OPEN:
             raise gone
         if action == "sign" and _same_address(signatory.email, reader_email):
             return reverse("agreement-sign", args=[issue_signing_link(signatory)])
-        from agreements.services import site_url
-        from agreements.tasks import send_signing_link
-
         record(by, "sent a new link", signatory.agreement, changes={"signatory": signatory.name})
         base = site_url(None)
         transaction.on_commit(lambda: send_signing_link.enqueue(signatory.pk, base))
@@ -267,15 +274,14 @@ def open_step(organisation: Organisation, *, action: str, ref: int, reader_email
             | Q(round__relationship__b_organisation=organisation)
         )
         respondent = (
-            Respondent.objects.filter(about_us, pk=ref, side=Respondent.Side.COMMUNITY, submitted_at__isnull=True)
-            .filter(round__status=Round.Status.OPEN)
-            .select_related("round")
-            .first()
+            Respondent.objects.filter(about_us, pk=ref, side=Respondent.Side.COMMUNITY).select_related("round").first()
         )
-        if respondent is None or respondent.is_expired:
+        if respondent is None:
+            raise NotOurs
+        if respondent.submitted_at or respondent.round.status != Round.Status.OPEN or respondent.is_expired:
             raise gone
         if action == "answer" and _same_address(respondent.email, reader_email):
             return reverse("answer", args=[issue_answer_link(respondent)])
         resend_invitation(respondent, by=by)
         return None
-    raise gone
+    raise NotOurs

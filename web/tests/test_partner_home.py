@@ -102,8 +102,9 @@ def test_another_organisations_partner_sees_and_acts_on_nothing_of_ours(world, a
     client = as_user(world.other_partner)
     page = client.get(reverse("partner-home")).content.decode()
     assert "Bachelorproject pedagogie" not in page and asked["agreement"].title not in page
-    response = client.post(reverse("partner-step", args=["respond", asked["match"].pk]), follow=True)
-    assert response.redirect_chain[-1][0] == reverse("partner-home")
+    assert client.post(reverse("partner-step", args=["respond", asked["match"].pk])).status_code == 404
+    signatory = asked["agreement"].signatories.get(email="pia@brug.example")
+    assert client.post(reverse("partner-step", args=["sign", signatory.pk])).status_code == 404
     assert Match.objects.get(pk=asked["match"].pk).response_token_hash == asked["match"].response_token_hash
 
 
@@ -132,8 +133,7 @@ def test_a_partner_without_an_account_uses_the_digest_link(world, asked, client,
 def test_a_forged_or_foreign_digest_link_opens_nothing(world, asked, client):
     assert client.get(reverse("partner-overview-link", args=["not-a-token"])).status_code == 404
     other = overview_link(world.other_org)
-    response = client.post(other + f"steps/respond/{asked['match'].pk}/")
-    assert response["Location"] == other
+    assert client.post(other + f"steps/respond/{asked['match'].pk}/").status_code == 404
     assert Match.objects.get(pk=asked["match"].pk).response_token_hash == asked["match"].response_token_hash
 
 
@@ -149,3 +149,11 @@ def test_the_digest_carries_the_overview_link(world, asked, django_capture_on_co
         pytest.skip("no verified recipient in this world")
     body = mail.outbox[-1].body
     assert "/partner/link/" in body
+
+
+def test_a_step_answered_meanwhile_says_so_and_changes_nothing(world, asked, as_user, english):
+    client = as_user(world.partner)
+    Match.objects.filter(pk=asked["match"].pk).update(status=Match.Status.WITHDRAWN)
+    response = client.post(reverse("partner-step", args=["respond", asked["match"].pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("partner-home")
+    assert "no longer open" in response.content.decode()

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from lib.errors import DomainError
 from lib.ratelimit import allow
 from network.models import Organisation
-from reports.partner_overview import open_step, organisation_for_link, partner_overview
+from reports.partner_overview import NotOurs, open_step, organisation_for_link, partner_overview
 
 STEPS = ("respond", "sign", "answer", "resend-sign", "resend-answer")
 TRIES_PER_HOUR = 60
@@ -45,6 +45,8 @@ def _step(request: HttpRequest, organisation: Organisation, action: str, ref: in
     user = request.user if request.user.is_authenticated else None
     try:
         target = open_step(organisation, action=action, ref=ref, reader_email=reader_email, by=user)
+    except NotOurs as missing:
+        raise Http404 from missing
     except DomainError as error:
         messages.error(request, " ".join(str(m) for m in error.messages))
         return redirect(back)
