@@ -20,7 +20,7 @@ from typing import Any
 
 from django.core import signing
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -285,3 +285,60 @@ def open_step(organisation: Organisation, *, action: str, ref: int, reader_email
         resend_invitation(respondent, by=by)
         return None
     raise NotOurs
+
+
+@dataclass
+class InstitutionWork:
+    """What one institution does with an organisation in a period: counts only, never its records."""
+
+    institution: str
+    partnerships: int = 0
+    engagements: int = 0
+    proposals: int = 0
+
+
+@unscoped("counts across institutions on purpose: the shared directory shows who asks the same partner")
+def institutions_working_with(organisation: Organisation, period: Any = None) -> tuple[list[InstitutionWork], Any, Any]:
+    """Which institutions work with ``organisation`` now: their partnerships (not ended), engagements planned or
+    running that start in ``period`` and open proposals for its needs of ``period``, counted per institution;
+    and the organisation's load against its capacity. Counts and institution names only (no titles, people or
+    notes): the same for the staff of every institution. Five queries."""
+    from engagements.models import Engagement
+    from matching.load import PROPOSALS, academic_period, organisation_load
+    from matching.models import Match
+    from partnerships.models import Partnership
+
+    period = period or academic_period()
+    rows: dict[str, InstitutionWork] = {}
+
+    def add(queryset: Any, path: str, attribute: str) -> None:
+        for name, n in queryset.values_list(path).annotate(n=Count("pk", distinct=True)).order_by():
+            row = rows.setdefault(name, InstitutionWork(institution=name))
+            setattr(row, attribute, n)
+
+    add(
+        Partnership.objects.filter(parties__organisation=organisation).exclude(status=Partnership.Status.ENDED),
+        "institution__name",
+        "partnerships",
+    )
+    add(
+        Engagement.objects.filter(
+            organisation=organisation,
+            status__in=[Engagement.Status.PLANNED, Engagement.Status.RUNNING],
+            start_date__lte=period.end,
+        ),
+        "institution__name",
+        "engagements",
+    )
+    add(
+        Match.objects.filter(
+            need__organisation=organisation,
+            status__in=PROPOSALS,
+            need__period_start__gte=period.start,
+            need__period_start__lte=period.end,
+        ),
+        "institution__name",
+        "proposals",
+    )
+    load = organisation_load([organisation.pk], period).get(organisation.pk)
+    return sorted(rows.values(), key=lambda row: row.institution), load, period

@@ -23,6 +23,7 @@ from network.models import Organisation, OrganisationNote, Relationship
 from network.queries import last_contact_on, organisation_relationships, organisation_timeline
 from network.services import add_organisation_note, contact_relationship, create_organisation, update_organisation
 from partnerships.models import Partnership
+from reports.partner_overview import institutions_working_with
 from web.forms.interactions import InteractionForm
 from web.forms.network import ContactForm, NoteForm, OrganisationFilterForm, OrganisationForm, add_service_errors
 from web.views.contact import contact_form, handle_log_contact, timeline_rows
@@ -87,9 +88,13 @@ def _detail_context(request: HttpRequest, organisation: Organisation, **override
         )
     shown = list(relationships[:DETAIL_ROWS])
     can_log = bool(user.person_id and user.institution_id) or bool(shown and user.has_perm("network.use_network"))
+    across, load, period = institutions_working_with(organisation)
     context = {
         "nav": "organisations",
         "organisation": organisation,
+        "across": across,
+        "across_load": load,
+        "across_period": period,
         "relationships": shown,
         "relationship_count": len(shown) if len(shown) < DETAIL_ROWS else relationships.count(),
         "last_contact_on": last_contact_on(relationships),
