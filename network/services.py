@@ -125,7 +125,7 @@ RETENTION_SETTINGS = {
     "retention_booking_months": (1, 120),
     "retention_workshop_days": (1, 365),
 }
-INSTITUTION_SETTINGS = ("mission", "website", "stale_after_months", *RETENTION_SETTINGS)
+INSTITUTION_SETTINGS = ("mission", "website", "stale_after_months", "share_contact_summaries", *RETENTION_SETTINGS)
 STALE_MONTHS_RANGE = (1, 60)
 
 
@@ -358,8 +358,16 @@ def log_interaction(
     initiated_by: str = Interaction.Initiator.A,
     intermediary: Person | None = None,
     decision: str = "",
+    summary_shared: bool | None = None,
 ) -> Interaction:
+    """Log a contact moment. ``summary_shared`` says whether the partner organisation reads its summary;
+    None takes the institution's default (a partner logging its own contact always shares it)."""
     summary = (summary or "").strip()
+    if summary_shared is None:
+        summary_shared = (
+            bool(getattr(by, "is_partner", False))
+            or Institution.objects.filter(pk=relationship.institution_id, share_contact_summaries=True).exists()
+        )
     if errors := interaction_errors(relationship, occurred_on, summary, mode, intermediary):
         raise DomainError(errors)
     interaction = Interaction(
@@ -367,6 +375,7 @@ def log_interaction(
         institution_id=relationship.institution_id,
         occurred_on=occurred_on,
         summary=summary,
+        summary_shared=summary_shared,
         channel=channel,
         mode=mode,
         initiated_by=initiated_by,
@@ -386,7 +395,16 @@ def log_interaction(
     return interaction
 
 
-INTERACTION_FIELDS = ("occurred_on", "summary", "channel", "mode", "initiated_by", "intermediary", "decision")
+INTERACTION_FIELDS = (
+    "occurred_on",
+    "summary",
+    "summary_shared",
+    "channel",
+    "mode",
+    "initiated_by",
+    "intermediary",
+    "decision",
+)
 
 
 @transaction.atomic

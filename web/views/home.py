@@ -110,7 +110,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 class InstitutionSettingsForm(forms.ModelForm):
     class Meta:
         model = Institution
-        fields = ["mission", "website", "stale_after_months", *RETENTION_SETTINGS]
+        fields = ["mission", "website", "stale_after_months", "share_contact_summaries", *RETENTION_SETTINGS]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
