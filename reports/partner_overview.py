@@ -56,6 +56,7 @@ class Overview:
     todo: list[Item] = field(default_factory=list)
     running: list[Item] = field(default_factory=list)
     places: list[Item] = field(default_factory=list)
+    results: list[Item] = field(default_factory=list)
     load: Any = None
     period: Any = None
     quiet: list[Any] = field(default_factory=list)
@@ -215,6 +216,24 @@ def partner_overview(organisation: Organisation, *, reader_email: str = "", link
                 institution=event.campus.institution.name,
                 day=event.date,
                 detail=event.place,
+            )
+        )
+
+    for round_ in (
+        Round.objects.filter(
+            status=Round.Status.CLOSED, results_shared=True, partnership__parties__organisation=organisation
+        )
+        .select_related("institution")
+        .distinct()
+        .order_by("-created_at", "-id")[:20]
+    ):
+        overview.results.append(
+            Item(
+                kind="results",
+                title=round_.title,
+                institution=round_.institution.name,
+                day=timezone.localdate(round_.created_at),
+                url=reverse("round-detail", args=[round_.public_id]) if links else "",
             )
         )
 
