@@ -171,6 +171,8 @@ class Organisation(PublicIdModel, VersionedModel):
         help_text=_("How many requests, proposals and engagements it can take on per academic period."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # When one of the organisation's own partner users last confirmed or corrected its profile (who: the audit).
+    profile_confirmed_at = models.DateTimeField(_("profile last confirmed by the organisation"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["version"])
     objects = OrganisationQuerySet.as_manager()

@@ -99,8 +99,22 @@ def update_organisation(
     if target_groups is not None:
         organisation.target_groups.set(target_groups)
     record(by, "changed", organisation, changes=changes)
+    if getattr(by, "is_partner", False) and by.organisation_id == organisation.pk:
+        # A correction by the organisation itself confirms the profile too.
+        Organisation.objects.filter(pk=organisation.pk).update(profile_confirmed_at=timezone.now())
     if contact_before:
         record_contact_details_change(organisation, by=by, before=contact_before)
+    return organisation
+
+
+@transaction.atomic
+def confirm_organisation_profile(organisation: Organisation, *, by: Any) -> Organisation:
+    """One of the organisation's own partner users says its profile in the shared directory is right."""
+    if not (getattr(by, "is_partner", False) and by.organisation_id == organisation.pk):
+        raise DomainError(_("Only the organisation's own people can confirm its profile."))
+    organisation.profile_confirmed_at = timezone.now()
+    Organisation.objects.filter(pk=organisation.pk).update(profile_confirmed_at=organisation.profile_confirmed_at)
+    record(by, "confirmed profile", organisation)
     return organisation
 
 
