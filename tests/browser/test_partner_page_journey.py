@@ -14,8 +14,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from agreements.tests.helpers import make_agreement, send
 from assessment.models import Instrument, Respondent
-from assessment.services import field_name
-from assessment.tests.helpers import campus, community, make_round
+from assessment.services import close_round, field_name
+from assessment.tests.helpers import answer, campus, community, make_round
 from matching import attention
 from matching.models import Match
 from matching.services import propose_match
@@ -110,6 +110,16 @@ def test_a_partner_acts_on_a_proposal_an_agreement_and_an_assessment_from_its_on
 
     page.goto(reverse("partner-home"))
     expect(page.locator("#todo-h")).to_contain_text("0")
+
+    # The campus answers too and the office closes the round: the partner reads the same results.
+    answer(Respondent.objects.get(round=round_, side="campus"), {"decision_making": (2, 5)})
+    close_round(round_, by=world.coordinator)
+    page.goto(reverse("partner-home"))
+    with page.expect_navigation():
+        page.get_by_role("link", name="Bevraging 2026").click()
+    expect(page.locator("#chart-h")).to_be_visible()
+    expect(page.locator("#respondents-h")).to_have_count(0)
+    page.goto(reverse("partner-home"))
     # Its own profile opens from the same page.
     with page.expect_navigation():
         page.get_by_role("link", name="Ons profiel").click()
