@@ -6,6 +6,7 @@ following every link inside the site, as a partner clicking through would.
 
 from __future__ import annotations
 
+import gc
 import io
 import re
 from collections import deque
@@ -53,5 +54,7 @@ def test_every_link_on_every_partner_page_opens_for_the_partner() -> None:
             href = href.replace("&amp;", "&")
             if not href.startswith(SKIP) and not href.endswith(SKIP_ENDINGS) and href not in seen:
                 queue.append((href, url))
+    # Collect what the walk left behind here, where the warning is ignored, not in the next test.
+    gc.collect()
     assert "/partner/" in seen and len(seen) > 20
     assert broken == []
