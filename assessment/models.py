@@ -138,6 +138,10 @@ class Round(PublicIdModel):
     title = models.CharField(_("title"), max_length=200)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     closes_on = models.DateField(_("answers until"))
+    # When the round closes, the partner organisation reads the same results as the campus, unless the
+    # office says why not (the instrument is two-sided: the partner answered half of it).
+    results_shared = models.BooleanField(_("results shared with the partner"), default=True)
+    not_shared_reason = models.CharField(_("why the results are not shared"), max_length=500, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import rules
 
-from accounts.access import is_admin_superuser, is_institution_staff, is_office
+from accounts.access import is_admin_superuser, is_institution_staff, is_office, is_partner
 
 
 @rules.predicate
@@ -18,6 +18,12 @@ def can_change_partnership(user: Any, partnership: Any) -> bool:
 @rules.predicate
 def round_of_own_institution(user: Any, round_: Any) -> bool:
     return round_ is not None and round_.institution_id == getattr(user, "institution_id", None)
+
+
+@rules.predicate
+def results_shared_with_partner(user: Any, round_: Any) -> bool:
+    """A closed round whose results the office shared; which rounds concern the partner is its visibility."""
+    return round_ is not None and round_.status == "closed" and round_.results_shared
 
 
 @rules.predicate
@@ -37,7 +43,10 @@ def own_instrument(user: Any, instrument: Any) -> bool:
 # Start a round about a partnership: staff who may change that partnership.
 rules.add_perm("assessment.add_round", (is_institution_staff & can_change_partnership) | is_admin_superuser)
 # Read the results: the institution's staff. A partner reads them when the institution shares them.
-rules.add_perm("assessment.view_round", (is_institution_staff & round_of_own_institution) | is_admin_superuser)
+rules.add_perm(
+    "assessment.view_round",
+    (is_institution_staff & round_of_own_institution) | (is_partner & results_shared_with_partner) | is_admin_superuser,
+)
 # Agree on actions, send a new link, close the round: who may change the partnership.
 rules.add_perm(
     "assessment.change_round",

@@ -341,12 +341,19 @@ def submit_or_keep_draft(respondent: Respondent, raw: Mapping[str, Any]) -> Resp
 
 
 @transaction.atomic
-def close_round(round_: Round, *, by: Any) -> Round:
+def close_round(round_: Round, *, by: Any, share: bool = True, reason: str = "") -> Round:
+    """Close the round; its results are shared with the partner organisation unless ``share`` is False,
+    which needs a ``reason`` (kept on the round and in the audit trail)."""
     if round_.status == Round.Status.CLOSED:
         return round_
+    reason = (reason or "").strip()
+    if not share and not reason:
+        raise DomainError({"reason": _("Say why the partner does not see the results of this round.")})
     round_.status = Round.Status.CLOSED
-    round_.save(update_fields=["status"])
-    record(by, "closed assessment", round_)
+    round_.results_shared = share
+    round_.not_shared_reason = "" if share else reason[:500]
+    round_.save(update_fields=["status", "results_shared", "not_shared_reason"])
+    record(by, "closed assessment", round_, changes={"shared with the partner": share, "reason": reason})
     return round_
 
 

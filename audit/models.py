@@ -78,6 +78,7 @@ ACTION_LABELS = {
     "answered points of attention": _("answered the points of attention of"),
     "match became engagement": _("turned into an engagement the match"),
     "proposed organisation": _("proposed the organisation"),
+    "confirmed profile": _("confirmed, as the organisation itself, the profile of"),
     "resubmitted organisation proposal": _("resubmitted the proposed organisation"),
     "organisation proposal approved": _("approved the proposed organisation"),
     "organisation proposal declined": _("declined the proposed organisation"),

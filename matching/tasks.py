@@ -124,7 +124,13 @@ def send_digest(context: TaskContext, organisation_id: int, base_url: str | None
                 continue  # withdrawn or answered meanwhile: nothing to ask any more
             entries.append({"item": item, "match": match, "link": link, "why": _why(match) if match else []})
         organisation = items[0].organisation
-        values = {"organisation": organisation, "entries": entries}
+        from reports.partner_overview import overview_link
+
+        values = {
+            "organisation": organisation,
+            "entries": entries,
+            "overview_link": _site(base_url) + overview_link(organisation),
+        }
         if entries:
             _send(_key(context, "digest"), "digest", values, recipients, language)
         DigestItem.objects.filter(pk__in=[i.pk for i in items]).update(sent_at=timezone.now())

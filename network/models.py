@@ -45,6 +45,13 @@ class Institution(models.Model):
         _("flag relationships without contact after (months)"), default=6
     )
     logo = models.FileField(_("logo"), upload_to="logos/", blank=True)
+    share_contact_summaries = models.BooleanField(
+        _("share contact summaries with the partner by default"),
+        default=False,
+        help_text=_(
+            "The default of the checkbox on each contact moment; partners always see date, channel and people."
+        ),
+    )
     # Retention periods (see the privacy page and README): after them, the data are removed or anonymised.
     retention_unconfirmed_need_days = models.PositiveSmallIntegerField(
         _("remove unconfirmed public needs after (days)"), default=30
@@ -164,6 +171,8 @@ class Organisation(PublicIdModel, VersionedModel):
         help_text=_("How many requests, proposals and engagements it can take on per academic period."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # When one of the organisation's own partner users last confirmed or corrected its profile (who: the audit).
+    profile_confirmed_at = models.DateTimeField(_("profile last confirmed by the organisation"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["version"])
     objects = OrganisationQuerySet.as_manager()
@@ -464,6 +473,7 @@ class Interaction(PublicIdModel):
         help_text=_("Leave empty when no decision was taken."),
     )
     summary = models.CharField(_("summary"), max_length=1000)
+    summary_shared = models.BooleanField(_("summary shared with the partner"), default=False)
     logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

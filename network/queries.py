@@ -134,3 +134,10 @@ def owner_history(relationship: Relationship, limit: int = HISTORY_ROWS) -> list
 def relationship_audit(relationship: Relationship, limit: int = HISTORY_ROWS) -> QuerySet[AuditEntry]:
     entries = AuditEntry.objects.filter(target_type="network.relationship", target_id=str(relationship.public_id))
     return entries.select_related("actor").order_by("-at", "-id")[:limit]
+
+
+def summary_visible(user: Any, interaction: Any) -> bool:
+    """Whether ``user`` reads the summary of ``interaction``: the institution's people always; a partner
+    organisation's users only when the summary was shared with the partner. Date, channel and people stay
+    visible to whoever sees the contact moment."""
+    return not getattr(user, "is_partner", False) or bool(interaction.summary_shared)

@@ -35,6 +35,7 @@ rules.add_perm("network.change_organisation", is_institution_staff | is_own_orga
 # Where the organisation's mail goes (its e-mail, phone and mail contacts): its own partner users or the
 # office, never any lecturer of any institution (see ``network.contacts``).
 rules.add_perm("network.change_organisation_contacts", is_office | is_own_organisation | is_admin_superuser)
+rules.add_perm("network.confirm_organisation_profile", is_own_organisation)
 rules.add_perm("network.add_organisationnote", is_institution_staff)
 rules.add_perm("network.view_organisationnote", is_institution_staff)
 rules.add_perm("network.add_person", is_institution_staff | is_admin_superuser)

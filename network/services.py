@@ -99,8 +99,22 @@ def update_organisation(
     if target_groups is not None:
         organisation.target_groups.set(target_groups)
     record(by, "changed", organisation, changes=changes)
+    if getattr(by, "is_partner", False) and by.organisation_id == organisation.pk:
+        # A correction by the organisation itself confirms the profile too.
+        Organisation.objects.filter(pk=organisation.pk).update(profile_confirmed_at=timezone.now())
     if contact_before:
         record_contact_details_change(organisation, by=by, before=contact_before)
+    return organisation
+
+
+@transaction.atomic
+def confirm_organisation_profile(organisation: Organisation, *, by: Any) -> Organisation:
+    """One of the organisation's own partner users says its profile in the shared directory is right."""
+    if not (getattr(by, "is_partner", False) and by.organisation_id == organisation.pk):
+        raise DomainError(_("Only the organisation's own people can confirm its profile."))
+    organisation.profile_confirmed_at = timezone.now()
+    Organisation.objects.filter(pk=organisation.pk).update(profile_confirmed_at=organisation.profile_confirmed_at)
+    record(by, "confirmed profile", organisation)
     return organisation
 
 
@@ -125,7 +139,7 @@ RETENTION_SETTINGS = {
     "retention_booking_months": (1, 120),
     "retention_workshop_days": (1, 365),
 }
-INSTITUTION_SETTINGS = ("mission", "website", "stale_after_months", *RETENTION_SETTINGS)
+INSTITUTION_SETTINGS = ("mission", "website", "stale_after_months", "share_contact_summaries", *RETENTION_SETTINGS)
 STALE_MONTHS_RANGE = (1, 60)
 
 
@@ -358,8 +372,16 @@ def log_interaction(
     initiated_by: str = Interaction.Initiator.A,
     intermediary: Person | None = None,
     decision: str = "",
+    summary_shared: bool | None = None,
 ) -> Interaction:
+    """Log a contact moment. ``summary_shared`` says whether the partner organisation reads its summary;
+    None takes the institution's default (a partner logging its own contact always shares it)."""
     summary = (summary or "").strip()
+    if summary_shared is None:
+        summary_shared = (
+            bool(getattr(by, "is_partner", False))
+            or Institution.objects.filter(pk=relationship.institution_id, share_contact_summaries=True).exists()
+        )
     if errors := interaction_errors(relationship, occurred_on, summary, mode, intermediary):
         raise DomainError(errors)
     interaction = Interaction(
@@ -367,6 +389,7 @@ def log_interaction(
         institution_id=relationship.institution_id,
         occurred_on=occurred_on,
         summary=summary,
+        summary_shared=summary_shared,
         channel=channel,
         mode=mode,
         initiated_by=initiated_by,
@@ -386,7 +409,16 @@ def log_interaction(
     return interaction
 
 
-INTERACTION_FIELDS = ("occurred_on", "summary", "channel", "mode", "initiated_by", "intermediary", "decision")
+INTERACTION_FIELDS = (
+    "occurred_on",
+    "summary",
+    "summary_shared",
+    "channel",
+    "mode",
+    "initiated_by",
+    "intermediary",
+    "decision",
+)
 
 
 @transaction.atomic

@@ -46,6 +46,11 @@ def sections_for(user: Any) -> list[Section]:
     plan: list[tuple[str, Any, list[tuple[str, Any, str, bool]]]] = [
         ("dashboard", _("Dashboard"), [("dashboard", _("Dashboard"), "dashboard", staff)]),
         (
+            "partner-home",
+            _("What is asked of us"),
+            [("partner-home", _("What is asked of us"), "partner-home", partner)],
+        ),
+        (
             "network",
             _("Network"),
             [

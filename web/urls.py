@@ -24,6 +24,7 @@ from web.views import (
     organisation_contacts,
     organisations,
     outbox,
+    partner_home,
     partnerships,
     people,
     places,
@@ -44,6 +45,7 @@ from web.views import (
 
 urlpatterns = [
     *home.urlpatterns,
+    *partner_home.urlpatterns,
     *imports.urlpatterns,
     *lookup.urlpatterns,
     *organisations.urlpatterns,

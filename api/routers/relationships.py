@@ -20,7 +20,7 @@ from api.schemas import InputSchema, PersonRef, choice
 from lib.errors import DomainError
 from network.filters import filter_relationships
 from network.models import Affiliation, Institution, Interaction, Organisation, Person, Relationship, SofarRole
-from network.queries import owners_fingerprint
+from network.queries import owners_fingerprint, summary_visible
 from network.selectors import stale, stale_cutoff
 from network.services import create_relationship, initiator_code, log_interaction, set_relationship_owners
 
@@ -117,9 +117,16 @@ class InteractionOut(Schema):
     intermediary: PersonRef | None
     initiated_by: str = Field(description="`a`, `b` (the end of the relationship) or `both`.")
     decision: str = Field(description="Who proposed a decision taken: `a`, `b`, `both`, or empty for none.")
-    summary: str
+    summary: str = Field(description="Empty for a partner's user when the institution did not share it.")
+    summary_shared: bool = Field(description="Whether the partner organisation may read the summary.")
     logged_by: str | None
     created_at: dt.datetime
+
+    @staticmethod
+    def resolve_summary(obj: Interaction, context: Any) -> str:
+        request = (context or {}).get("request")
+        # Fails closed: without a known reader, no summary.
+        return obj.summary if request is not None and summary_visible(acting_user(request), obj) else ""
 
     @staticmethod
     def resolve_relationship(obj: Interaction) -> UUID:

@@ -54,6 +54,7 @@ from reflection.services import (
     start_workbook,
     start_workshop,
 )
+from reports.partner_overview import overview_link
 from tests import factories as f
 
 
@@ -235,6 +236,7 @@ def build_side(key: str, name: str, slug: str) -> Side:
     )
     n.match = propose_match(n.need, n.offer, by=by)
     n.respond_token = issue_response_link(n.match)
+    n.overview_token = overview_link(n.org).rstrip("/").rsplit("/", 1)[-1]
     n.confirm_need = post_need(
         by=None,
         organisation_fields={"name": f"Nieuwe buurtgroep {key}", "postcode": "9050", "city": "Gent"},
@@ -347,5 +349,6 @@ def build() -> SimpleNamespace:
         "other_coordinator": b.ns.coordinator,
         "other_partner": b.ns.partner,
         "admin": admin,
+        "own_partner": a.ns.partner,  # not a persona of the matrix: whom the digest's overview link speaks for
     }
     return SimpleNamespace(a=a, b=b, personas=personas, markers=a.markers + b.markers)

@@ -64,6 +64,8 @@ PUBLIC_WEB = {
     "match-respond",
     "contact-confirm",
     "privacy",
+    "partner-overview-link",
+    "partner-link-step",
     "healthz",
     "readyz",
 }
@@ -91,6 +93,7 @@ NOT_LET_IN: dict[str, str] = {
     "need-note-add": "the form posts from the need's page; there is nothing to GET",
     "proposal-create": "students propose organisations; the office decides",
     "proposal-edit": "only the student who proposed it edits a proposal",
+    "partner-home": "a partner's own page of what is asked of its organisation; staff have the dashboard",
 }
 
 # Pages that name their subject in the query string: route name -> (query, record).
@@ -110,6 +113,8 @@ TOKEN_WRITES = {
 
 # A personal feed link is read as its owner: check what it shows against what the owner may see.
 TOKEN_HOLDER = {"agreement-calendar-user": "coordinator", "agreement-calendar-partnership": "coordinator"}
+# The digest's overview link is read as the organisation's own partner.
+TOKEN_HOLDER.update({"partner-overview-link": "own_partner", "partner-link-step": "own_partner"})
 
 
 # How to fill each part of a URL: (the path segment before it, its name) -> the record of A it names.
@@ -190,6 +195,13 @@ FILL: dict[tuple[str, str], Callable[[Any], Any]] = {
 FILL_ROUTE: dict[str, dict[str, Callable[[Any], Any]]] = {
     "contact-confirm": {"token": lambda m: m.a.ns.contact_token},
     "need-accept": {"public_id": _ns("waiting_need")},
+    "partner-step": {"action": lambda m: "respond", "ref": lambda m: (m.a.ns.match.pk, m.a.ns.match)},
+    "partner-link-step": {
+        "token": _ns("overview_token"),
+        "action": lambda m: "respond",
+        "ref": lambda m: (m.a.ns.match.pk, m.a.ns.match),
+    },
+    "partner-overview-link": {"token": _ns("overview_token")},
     "need-reject": {"public_id": _ns("waiting_need")},
 }
 

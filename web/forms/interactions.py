@@ -44,6 +44,11 @@ class InteractionForm(forms.Form):
     summary = forms.CharField(
         label=_("Summary"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000})
     )
+    summary_shared = forms.BooleanField(
+        label=_("The partner organisation may read this summary"),
+        help_text=_("Without it, the partner sees only the date, the channel and who took part."),
+        required=False,
+    )
 
     def __init__(
         self,

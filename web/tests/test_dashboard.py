@@ -61,7 +61,7 @@ def test_the_dashboard_runs_a_bounded_number_of_queries(world, as_user, django_a
 
 def test_students_and_partners_are_sent_to_their_own_pages(world, as_user):
     assert as_user(world.student).get("/")["Location"] == reverse("engagement-list")
-    assert as_user(world.partner).get("/")["Location"] == reverse("organisation-list")
+    assert as_user(world.partner).get("/")["Location"] == reverse("partner-home")
 
 
 def test_the_dashboard_shows_only_the_own_institution(world, as_user):

@@ -202,6 +202,8 @@ def _render_round(
         "actions": list(round_.actions.all()),
         "steps": AgreedAction.Step.choices,
         "can_change": can_change,
+        # The partner reads the shared results: the chart, the sentences and the actions, not who answered what.
+        "partner_view": bool(request.user.is_partner),
         "action_form": action_form or (ActionForm() if can_change else None),
     }
     return render(request, "web/assessments/detail.html", context, status=status)
@@ -250,7 +252,16 @@ def round_action_done(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_POST
 def round_close(request: HttpRequest, public_id: Any) -> HttpResponse:
     round_ = _changeable_round(request, public_id)
-    close_round(round_, by=request.user)
+    try:
+        close_round(
+            round_,
+            by=request.user,
+            share=request.POST.get("share", "1") != "0",  # shared unless the office says no
+            reason=str(request.POST.get("reason", ""))[:500],
+        )
+    except DomainError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("round-detail", round_.public_id)
     messages.success(request, _("The round is closed: the links no longer take answers."))
     return redirect("round-detail", round_.public_id)
 

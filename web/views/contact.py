@@ -48,7 +48,12 @@ def contact_form(
 ) -> InteractionForm:
     user: Any = request.user
     people = Person.objects.for_user(user).filter(is_active=True) if user.institution_id else Person.objects.none()
-    return InteractionForm(data, relationships=relationships, people=people)
+    form = InteractionForm(data, relationships=relationships, people=people)
+    institution = getattr(user, "institution", None) if user.institution_id else None
+    form.fields["summary_shared"].initial = bool(user.is_partner) or bool(
+        institution and institution.share_contact_summaries
+    )
+    return form
 
 
 def handle_log_contact(
@@ -78,6 +83,7 @@ def handle_log_contact(
                 by=request.user,
                 occurred_on=data["occurred_on"],
                 summary=data["summary"],
+                summary_shared=bool(data.get("summary_shared")) or bool(request.user.is_partner),
                 channel=data["channel"],
                 mode=data["mode"],
                 initiated_by=initiator_code(relationship, data["initiated_by"]),

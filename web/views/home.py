@@ -36,7 +36,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.has_perm("network.view_dashboard"):
         # Partners and students start where their own records are.
-        return redirect("organisation-list" if user.is_partner else "engagement-list")
+        return redirect("partner-home" if user.is_partner else "engagement-list")
     if user.institution is None:
         return redirect("admin:index")
     institution: Institution = user.institution
@@ -119,7 +119,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 class InstitutionSettingsForm(forms.ModelForm):
     class Meta:
         model = Institution
-        fields = ["mission", "website", "stale_after_months", *RETENTION_SETTINGS]
+        fields = ["mission", "website", "stale_after_months", "share_contact_summaries", *RETENTION_SETTINGS]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -21,8 +21,15 @@ from network.contacts import may_change_contacts, organisation_recipients
 from network.filters import filter_organisations, organisation_cities
 from network.models import Organisation, OrganisationNote, Relationship
 from network.queries import last_contact_on, organisation_relationships, organisation_timeline
-from network.services import add_organisation_note, contact_relationship, create_organisation, update_organisation
+from network.services import (
+    add_organisation_note,
+    confirm_organisation_profile,
+    contact_relationship,
+    create_organisation,
+    update_organisation,
+)
 from partnerships.models import Partnership
+from reports.partner_overview import institutions_working_with
 from web.forms.interactions import InteractionForm
 from web.forms.network import ContactForm, NoteForm, OrganisationFilterForm, OrganisationForm, add_service_errors
 from web.views.contact import contact_form, handle_log_contact, timeline_rows
@@ -87,9 +94,13 @@ def _detail_context(request: HttpRequest, organisation: Organisation, **override
         )
     shown = list(relationships[:DETAIL_ROWS])
     can_log = bool(user.person_id and user.institution_id) or bool(shown and user.has_perm("network.use_network"))
+    across, load, period = institutions_working_with(organisation)
     context = {
         "nav": "organisations",
         "organisation": organisation,
+        "across": across,
+        "across_load": load,
+        "across_period": period,
         "relationships": shown,
         "relationship_count": len(shown) if len(shown) < DETAIL_ROWS else relationships.count(),
         "last_contact_on": last_contact_on(relationships),
@@ -100,6 +111,7 @@ def _detail_context(request: HttpRequest, organisation: Organisation, **override
             .order_by("title", "id")[:DETAIL_ROWS]
         ),
         "can_edit": user.has_perm("network.change_organisation", organisation),
+        "can_confirm": user.has_perm("network.confirm_organisation_profile", organisation),
         "can_view_notes": can_view_notes,
         "can_add_note": user.has_perm("network.add_organisationnote"),
         "notes": notes,
@@ -124,6 +136,17 @@ def organisation_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         _organisations(request.user).prefetch_related("themes", "target_groups"), public_id=public_id
     )
     return render(request, "web/organisations/detail.html", _detail_context(request, organisation))
+
+
+@login_required
+@require_POST
+def organisation_confirm(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The organisation's own partner user confirms that its profile is right."""
+    organisation = get_for_user_or_404(_organisations(request.user), public_id=public_id)
+    require(request.user, "network.confirm_organisation_profile", organisation)
+    confirm_organisation_profile(organisation, by=request.user)
+    messages.success(request, _("Thank you: every institution now sees that your profile was confirmed today."))
+    return redirect("organisation-detail", organisation.public_id)
 
 
 @login_required
@@ -250,4 +273,5 @@ urlpatterns = [
     path("organisations/<uuid:public_id>/edit/", organisation_edit, name="organisation-edit"),
     path("organisations/<uuid:public_id>/contact/", organisation_log_contact, name="organisation-log-contact"),
     path("organisations/<uuid:public_id>/notes/", organisation_add_note, name="organisation-add-note"),
+    path("organisations/<uuid:public_id>/confirm/", organisation_confirm, name="organisation-confirm"),
 ]
