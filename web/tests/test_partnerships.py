@@ -306,13 +306,17 @@ def test_an_anonymous_visitor_cannot_log_a_contact(client, shared):
 
 
 def test_the_timeline_shows_a_partner_only_contacts_with_its_own_organisation(world, as_user):
+    """Only summaries the institution shared with the partner; another organisation's never."""
     p = f.make_partnership(world.a, [world.org, world.other_org], [world.coord_person])
     f.make_interaction(
-        f.make_relationship(world.a, world.coord_person, world.org, owners=[world.coord_person]), summary="Over De Brug"
+        f.make_relationship(world.a, world.coord_person, world.org, owners=[world.coord_person]),
+        summary="Over De Brug",
+        summary_shared=True,
     )
     f.make_interaction(
         f.make_relationship(world.a, world.coord_person, world.other_org, owners=[world.coord_person]),
         summary="Over Elders",
+        summary_shared=True,
     )
     page = _page(as_user(world.partner), _detail(p))
     assert "Over De Brug" in page
