@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.core.signals import request_finished
+from django.db import close_old_connections, transaction
 from django.test import Client
 
 from engagements.models import Course, Engagement, Participation
@@ -98,6 +99,17 @@ def region(django_db_setup: None, django_db_blocker: Any) -> Iterator[Any]:
         transaction.set_rollback(True)
 
 
+def _close(response: Any) -> None:
+    """Close a file response (a case's photo holds its file open until closed) the way the test client closes
+    the others: without ``close_old_connections``, which would close the test's connection in the middle of its
+    transaction (on PostgreSQL; SQLite's in-memory database ignores it)."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
 PAGES = [(name, template) for name, template in WEB if not is_sign_in(name, template) and name not in NOT_LET_IN]
 
 
@@ -119,7 +131,7 @@ def test_no_page_renders_a_region_sized_choice_list(region: Any) -> None:
     for name, template in PAGES:
         url, _records = fill(template, region, name)
         response = region.client.get(url)
-        response.close()  # a file response (a case's photo) holds its file open until closed
+        _close(response)
         if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
             continue
         if getattr(response, "streaming", False):
