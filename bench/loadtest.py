@@ -349,8 +349,8 @@ organisations), 1 to 5 seconds apart. Headless locust on 127.0.0.1 only; gunicor
 "database is locked" on SQLite at the concurrency the README recommends for it (the defaults: 2
 workers × 4 threads).
 
-**Other work was running on this shared machine during the runs** (other test suites and builds):
-the figures are a floor, not what the machine gives alone.
+Each run's load average says how much else ran; with other work on the machine the figures are a
+floor, not what the machine gives alone.
 
 Machine: {machine}.
 """
