@@ -25,6 +25,7 @@ the public id, so the same input always gives the same output.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -402,9 +403,15 @@ def _declined_positions(query: Record, collection: Collection, context: Context)
     declined as not their field."""
     if isinstance(query, NeedRecord):
         offers = {offer for organisation, offer in context.declined if organisation == query.organisation}
-        return [position for position, offer_id in enumerate(collection.ids) if offer_id in offers]
-    organisations = {organisation for organisation, offer in context.declined if offer == query.id}
-    return [position for position, need in enumerate(collection.items) if _party(need) in organisations]
+        # Ids are kept sorted: a binary search per declined offer, not a pass over the collection.
+        found = (bisect.bisect_left(collection.ids, offer) for offer in offers)
+        return [p for p in found if p < collection.size and collection.ids[p] in offers]
+    parties = [
+        collection.parties[organisation]
+        for organisation, offer in context.declined
+        if offer == query.id and organisation in collection.parties
+    ]
+    return np.flatnonzero(np.isin(collection.party_index, parties)).tolist() if parties else []
 
 
 def rank(
@@ -495,14 +502,10 @@ def explain(
     shared_stems, pairs, similar = pair_vectors(analysis, other_analysis, text_index, vectors)
 
     reasons: list[Reason] = []
-    share = [1.0]
 
-    def add(code: str, factor: float, detail: str, sign: float = 1.0) -> None:
-        if code == CONVENIENCE[0]:
-            share[0] = float(relevance_share(sum(r.points for r in reasons), w))
-        scale = share[0] if code in CONVENIENCE else 1.0
+    def add(code: str, factor: float, detail: str, scale: float = 1.0) -> None:
         if w[code] > 0:
-            reasons.append(Reason(code, _label(code, _), sign * w[code] * factor * scale + 0.0, detail))
+            reasons.append(Reason(code, _label(code, _), w[code] * factor * scale + 0.0, detail))
 
     add(
         "text",
@@ -533,11 +536,13 @@ def explain(
         factor = len(shared) / math.sqrt(len(mine) * len(theirs)) if shared else 0.0
         names = ", ".join(context.names.get(c, c) for c in shared)
         add(code, factor, _("shared: %(names)s") % {"names": names} if shared else _("none shared"))
-    add("period", *_period_reason(need, offer, _))
-    add("capacity", *_capacity_reason(need, offer, _))
-    add("distance", *_distance_reason(need, offer, _))
-    add("relationship", *_relationship_reason(need, offer, context, _))
-    add("load", *_load_reason(need, context, _), sign=-1.0)
+    # The convenience reasons count in the measure of the content's relevance, as in ``combine``.
+    share = float(relevance_share(sum(r.points for r in reasons), w))
+    add("period", *_period_reason(need, offer, _), scale=share)
+    add("capacity", *_capacity_reason(need, offer, _), scale=share)
+    add("distance", *_distance_reason(need, offer, _), scale=share)
+    add("relationship", *_relationship_reason(need, offer, context, _), scale=share)
+    add("load", *_load_reason(need, context, _), scale=-share)
     if score is None:
         score = round(sum(r.points for r in reasons), 6)
     return Ranked(other, score, reasons)

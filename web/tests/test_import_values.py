@@ -129,7 +129,8 @@ def test_a_teacher_may_not_add_terms_to_the_shared_vocabulary(world, as_user):
     assert not ValueMapping.objects.exists()
 
 
-def test_through_the_api_a_plus_adds_the_term_for_the_office_only(world):
+def test_the_service_adds_a_term_for_the_office_only(world):
+    """What the web page and the API both call: a plus from a teacher is refused, from the office it adds."""
     from network.models import Theme
 
     job = _previewed(world, THEMES)
